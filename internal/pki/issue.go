@@ -1,0 +1,212 @@
+package pki
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"time"
+)
+
+// Profile is the kind of certificate; it fixes the extensions.
+type Profile int
+
+const (
+	ProfileCA Profile = iota
+	ProfileClient
+	ProfileServer
+)
+
+// Validity bounds for validity_days. The default is the Makefile's MCP_CERT_DAYS.
+const (
+	DefaultValidityDays     = 825
+	MaxValidityDays         = 36500
+	DefaultEarlyRenewalDays = 30
+)
+
+// Subject is the distinguished name written into a certificate.
+type Subject struct {
+	CommonName         string
+	Organization       string
+	OrganizationalUnit string
+}
+
+// SubjectOf reads the first value of each subject field back from a certificate.
+func SubjectOf(cert *x509.Certificate) Subject {
+	first := func(v []string) string {
+		if len(v) == 0 {
+			return ""
+		}
+		return v[0]
+	}
+	return Subject{
+		CommonName:         cert.Subject.CommonName,
+		Organization:       first(cert.Subject.Organization),
+		OrganizationalUnit: first(cert.Subject.OrganizationalUnit),
+	}
+}
+
+func (s Subject) name() pkix.Name {
+	n := pkix.Name{CommonName: s.CommonName}
+	if s.Organization != "" {
+		n.Organization = []string{s.Organization}
+	}
+	if s.OrganizationalUnit != "" {
+		n.OrganizationalUnit = []string{s.OrganizationalUnit}
+	}
+	return n
+}
+
+// Request describes one certificate to issue.
+type Request struct {
+	Profile      Profile
+	Subject      Subject
+	DNSNames     []string
+	IPAddresses  []net.IP
+	ValidityDays int
+	Now          time.Time
+}
+
+// Issued is a signed certificate. Clamped is how much of the requested validity
+// was cut so the leaf does not outlive its CA.
+type Issued struct {
+	Cert    *x509.Certificate
+	CertPEM string
+	Clamped time.Duration
+}
+
+// ErrCAExpired means the CA can no longer sign anything useful.
+var ErrCAExpired = errors.New("the CA certificate has expired")
+
+// Issue signs a certificate for key. A nil issuer self-signs (only for ProfileCA).
+func Issue(req Request, key crypto.Signer, issuer *Issuer) (*Issued, error) {
+	if req.ValidityDays < 1 || req.ValidityDays > MaxValidityDays {
+		return nil, fmt.Errorf("validity must be between 1 and %d days, got %d", MaxValidityDays, req.ValidityDays)
+	}
+	if (issuer == nil) != (req.Profile == ProfileCA) {
+		return nil, errors.New("a CA is self-signed and every other certificate needs an issuer")
+	}
+	serial, err := randomSerial()
+	if err != nil {
+		return nil, err
+	}
+	notBefore := req.Now.UTC().Truncate(time.Second)
+	notAfter := notBefore.AddDate(0, 0, req.ValidityDays)
+	var clamped time.Duration
+	if issuer != nil {
+		if !notBefore.Before(issuer.Cert.NotAfter) {
+			return nil, ErrCAExpired
+		}
+		if notAfter.After(issuer.Cert.NotAfter) {
+			clamped = notAfter.Sub(issuer.Cert.NotAfter)
+			notAfter = issuer.Cert.NotAfter.UTC()
+		}
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:       serial,
+		Subject:            req.Subject.name(),
+		NotBefore:          notBefore,
+		NotAfter:           notAfter,
+		DNSNames:           req.DNSNames,
+		IPAddresses:        req.IPAddresses,
+		SubjectKeyId:       subjectKeyID(key.Public()),
+		SignatureAlgorithm: signatureAlgorithm(key),
+	}
+	applyProfile(tmpl, req.Profile, key.Public())
+	parent, signer := tmpl, key
+	if issuer != nil {
+		parent, signer = issuer.Cert, issuer.Key
+		tmpl.SignatureAlgorithm = signatureAlgorithm(issuer.Key)
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), signer)
+	if err != nil {
+		return nil, fmt.Errorf("signing the certificate: %w", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	return &Issued{Cert: cert, CertPEM: EncodeCertificate(der), Clamped: clamped}, nil
+}
+
+func applyProfile(t *x509.Certificate, p Profile, pub crypto.PublicKey) {
+	t.BasicConstraintsValid = true
+	switch p {
+	case ProfileCA:
+		t.IsCA = true
+		t.MaxPathLen, t.MaxPathLenZero = 0, true
+		t.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
+	case ProfileClient:
+		// RFC 5280 with clientAuth: digitalSignature alone is consistent for every key type.
+		t.KeyUsage = x509.KeyUsageDigitalSignature
+		t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	case ProfileServer:
+		t.KeyUsage = x509.KeyUsageDigitalSignature
+		if _, isRSA := pub.(*rsa.PublicKey); isRSA {
+			// RSA key exchange (TLS 1.2 non-ECDHE suites) encrypts to the key.
+			t.KeyUsage |= x509.KeyUsageKeyEncipherment
+		}
+		t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	}
+}
+
+// signatureAlgorithm pins SHA-256 for every key type that has a choice; Go would
+// otherwise pick SHA-384 for P-384.
+func signatureAlgorithm(key crypto.Signer) x509.SignatureAlgorithm {
+	switch key.Public().(type) {
+	case *rsa.PublicKey:
+		return x509.SHA256WithRSA
+	case *ecdsa.PublicKey:
+		return x509.ECDSAWithSHA256
+	case ed25519.PublicKey:
+		return x509.PureEd25519
+	}
+	return x509.UnknownSignatureAlgorithm
+}
+
+// subjectKeyID follows RFC 7093 method 1: the leftmost 160 bits of the SHA-256 of
+// the public key, so leaves carry an SKID too.
+func subjectKeyID(pub crypto.PublicKey) []byte {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil
+	}
+	var spki struct {
+		Algorithm pkix.AlgorithmIdentifier
+		PublicKey asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(der, &spki); err != nil {
+		return nil
+	}
+	sum := sha256.Sum256(spki.PublicKey.Bytes)
+	return sum[:20]
+}
+
+// randomSerial returns a positive random 128-bit serial number.
+func randomSerial() (*big.Int, error) {
+	limit := new(big.Int).Lsh(big.NewInt(1), 128)
+	for {
+		n, err := rand.Int(rand.Reader, limit)
+		if err != nil {
+			return nil, err
+		}
+		if n.Sign() > 0 {
+			return n, nil
+		}
+	}
+}
+
+// EncodeCertificate wraps DER in a CERTIFICATE PEM block.
+func EncodeCertificate(der []byte) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}

@@ -1,0 +1,93 @@
+package pki
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+)
+
+// Issuer is a CA certificate with its private key, parsed once per operation.
+type Issuer struct {
+	Cert *x509.Certificate
+	Key  crypto.Signer
+}
+
+// CertError and KeyError tell the caller which input was wrong, so it can name the
+// attribute. Neither ever carries key material.
+type (
+	CertError struct{ Err error }
+	KeyError  struct{ Err error }
+)
+
+func (e *CertError) Error() string { return e.Err.Error() }
+func (e *CertError) Unwrap() error { return e.Err }
+func (e *KeyError) Error() string  { return e.Err.Error() }
+func (e *KeyError) Unwrap() error  { return e.Err }
+
+// ParseCertificate reads the first CERTIFICATE block of a PEM text.
+func ParseCertificate(pemText string) (*x509.Certificate, error) {
+	block, err := singleBlock(pemText)
+	if err != nil {
+		return nil, err
+	}
+	if block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("PEM block type %q is not a CERTIFICATE", block.Type)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("certificate DER is malformed: %w", err)
+	}
+	return cert, nil
+}
+
+// ParseCACertificate reads a certificate and checks it can act as a CA.
+func ParseCACertificate(certPEM string) (*x509.Certificate, error) {
+	cert, err := ParseCertificate(certPEM)
+	if err != nil {
+		return nil, &CertError{err}
+	}
+	if !cert.BasicConstraintsValid || !cert.IsCA {
+		return nil, &CertError{fmt.Errorf("certificate %q is not a CA (basicConstraints CA:TRUE is missing)", cert.Subject.String())}
+	}
+	// Version-1 certificates from openssl carry no key usage; only a present
+	// keyUsage without keyCertSign rules the certificate out.
+	if cert.KeyUsage != 0 && cert.KeyUsage&x509.KeyUsageCertSign == 0 {
+		return nil, &CertError{fmt.Errorf("CA certificate %q lacks the keyCertSign key usage", cert.Subject.String())}
+	}
+	return cert, nil
+}
+
+// ParseIssuer parses a CA certificate and its key and checks they belong together.
+func ParseIssuer(certPEM, keyPEM string) (*Issuer, error) {
+	cert, err := ParseCACertificate(certPEM)
+	if err != nil {
+		return nil, err
+	}
+	key, err := ParsePrivateKey(keyPEM)
+	if err != nil {
+		return nil, &KeyError{err}
+	}
+	if !publicKeysEqual(cert.PublicKey, key.Public()) {
+		return nil, &KeyError{errors.New("the private key does not match the CA certificate's public key")}
+	}
+	return &Issuer{Cert: cert, Key: key}, nil
+}
+
+func publicKeysEqual(a, b crypto.PublicKey) bool {
+	da, errA := x509.MarshalPKIXPublicKey(a)
+	db, errB := x509.MarshalPKIXPublicKey(b)
+	return errA == nil && errB == nil && bytes.Equal(da, db)
+}
+
+// SameCertificate reports whether two PEM texts hold the same certificate, so that
+// re-encoding (line endings, trailing text) does not count as a new CA.
+func SameCertificate(a, b string) bool {
+	ca, errA := ParseCertificate(a)
+	cb, errB := ParseCertificate(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return bytes.Equal(ca.Raw, cb.Raw)
+}

@@ -1,0 +1,177 @@
+// Package pki generates keys and issues the CA, gateway client and plugin server
+// certificates. It has no Terraform types so it can be tested and fuzzed directly.
+package pki
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Key algorithms accepted by key_algorithm.
+const (
+	AlgorithmRSA     = "RSA"
+	AlgorithmECDSA   = "ECDSA"
+	AlgorithmEd25519 = "ED25519"
+)
+
+// ECDSA curves accepted by ecdsa_curve.
+const (
+	CurveP256 = "P256"
+	CurveP384 = "P384"
+)
+
+// Defaults reproduce the openssl recipe: RSA 4096.
+const (
+	DefaultAlgorithm = AlgorithmRSA
+	DefaultRSABits   = 4096
+	DefaultCurve     = CurveP256
+)
+
+var (
+	Algorithms = []string{AlgorithmRSA, AlgorithmECDSA, AlgorithmEd25519}
+	RSABits    = []int64{2048, 3072, 4096}
+	Curves     = []string{CurveP256, CurveP384}
+)
+
+// KeySpec says which key to generate. RSABits is read only for RSA and Curve only
+// for ECDSA, so a spec can carry defaults for both.
+type KeySpec struct {
+	Algorithm string
+	RSABits   int
+	Curve     string
+}
+
+// Validate reports the first unsupported setting of the spec.
+func (s KeySpec) Validate() error {
+	switch s.Algorithm {
+	case AlgorithmRSA:
+		if s.RSABits != 2048 && s.RSABits != 3072 && s.RSABits != 4096 {
+			return fmt.Errorf("RSA key size %d is not supported: use 2048, 3072 or 4096", s.RSABits)
+		}
+	case AlgorithmECDSA:
+		if _, err := curve(s.Curve); err != nil {
+			return err
+		}
+	case AlgorithmEd25519:
+	default:
+		return fmt.Errorf("key algorithm %q is not supported: use RSA, ECDSA or ED25519", s.Algorithm)
+	}
+	return nil
+}
+
+func curve(name string) (elliptic.Curve, error) {
+	switch name {
+	case CurveP256:
+		return elliptic.P256(), nil
+	case CurveP384:
+		return elliptic.P384(), nil
+	}
+	return nil, fmt.Errorf("ECDSA curve %q is not supported: use P256 or P384", name)
+}
+
+// GenerateKey creates a new private key. random may be nil for crypto/rand.
+func GenerateKey(spec KeySpec, random io.Reader) (crypto.Signer, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	if random == nil {
+		random = rand.Reader
+	}
+	switch spec.Algorithm {
+	case AlgorithmRSA:
+		return rsa.GenerateKey(random, spec.RSABits)
+	case AlgorithmECDSA:
+		c, _ := curve(spec.Curve)
+		return ecdsa.GenerateKey(c, random)
+	default:
+		_, key, err := ed25519.GenerateKey(random)
+		return key, err
+	}
+}
+
+// SpecOf describes an existing public key, for import. Settings that do not apply
+// to the algorithm keep their defaults, as they would in configuration.
+func SpecOf(pub crypto.PublicKey) (KeySpec, error) {
+	spec := KeySpec{RSABits: DefaultRSABits, Curve: DefaultCurve}
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		spec.Algorithm, spec.RSABits = AlgorithmRSA, k.N.BitLen()
+	case *ecdsa.PublicKey:
+		spec.Algorithm = AlgorithmECDSA
+		switch k.Curve {
+		case elliptic.P256():
+			spec.Curve = CurveP256
+		case elliptic.P384():
+			spec.Curve = CurveP384
+		default:
+			return spec, errors.New("unsupported ECDSA curve")
+		}
+	case ed25519.PublicKey:
+		spec.Algorithm = AlgorithmEd25519
+	default:
+		return spec, fmt.Errorf("unsupported public key type %T", pub)
+	}
+	return spec, spec.Validate()
+}
+
+// EncodePrivateKey returns the key as PKCS#8 PEM ("BEGIN PRIVATE KEY"), the form
+// openssl genpkey and the gateway's Makefile write.
+func EncodePrivateKey(key crypto.Signer) (string, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return "", err
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
+}
+
+// ParsePrivateKey reads a PKCS#8, PKCS#1 or SEC1 PEM private key. Its errors never
+// quote the input.
+func ParsePrivateKey(pemText string) (crypto.Signer, error) {
+	block, err := singleBlock(pemText)
+	if err != nil {
+		return nil, err
+	}
+	var key any
+	switch block.Type {
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	case "ENCRYPTED PRIVATE KEY":
+		return nil, errors.New("encrypted private keys are not supported: decrypt it first")
+	default:
+		return nil, fmt.Errorf("PEM block type %q is not a private key", block.Type)
+	}
+	if err != nil {
+		return nil, errors.New("private key DER is malformed")
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("unsupported private key type %T", key)
+	}
+	if _, err := SpecOf(signer.Public()); err != nil {
+		return nil, err
+	}
+	return signer, nil
+}
+
+// singleBlock decodes the first PEM block and rejects trailing garbage-free input
+// that holds no PEM at all.
+func singleBlock(pemText string) (*pem.Block, error) {
+	block, _ := pem.Decode([]byte(pemText))
+	if block == nil {
+		return nil, errors.New("no PEM block found")
+	}
+	return block, nil
+}

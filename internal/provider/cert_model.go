@@ -1,0 +1,209 @@
+package provider
+
+import (
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
+)
+
+// CertFields are the values every certificate resource holds (see certAttributes).
+type CertFields struct {
+	ID                 types.String `tfsdk:"id"`
+	Organization       types.String `tfsdk:"organization"`
+	OrganizationalUnit types.String `tfsdk:"organizational_unit"`
+	ValidityDays       types.Int64  `tfsdk:"validity_days"`
+	EarlyRenewalDays   types.Int64  `tfsdk:"early_renewal_days"`
+	KeyAlgorithm       types.String `tfsdk:"key_algorithm"`
+	RSABits            types.Int64  `tfsdk:"rsa_bits"`
+	ECDSACurve         types.String `tfsdk:"ecdsa_curve"`
+	CertPEM            types.String `tfsdk:"cert_pem"`
+	PrivateKeyPEM      types.String `tfsdk:"private_key_pem"`
+	SerialNumber       types.String `tfsdk:"serial_number"`
+	NotBefore          types.String `tfsdk:"not_before"`
+	NotAfter           types.String `tfsdk:"not_after"`
+	ReadyForRenewal    types.Bool   `tfsdk:"ready_for_renewal"`
+}
+
+// LeafFields are the values of certificates signed by the CA (see leafAttributes).
+type LeafFields struct {
+	CACertPEM       types.String `tfsdk:"ca_cert_pem"`
+	CAPrivateKeyPEM types.String `tfsdk:"ca_private_key_pem"`
+	CertDir         types.String `tfsdk:"cert_dir"`
+}
+
+// certModel is one resource's model; the shared lifecycle in certResource drives
+// it and each kind supplies only what differs.
+type certModel interface {
+	fields() *CertFields
+	// leafFields is nil for the self-signed CA.
+	leafFields() *LeafFields
+	// request says what to issue, from known inputs; validity and time are added by the caller.
+	request() (pki.Request, diag.Diagnostics)
+	// validate checks the kind's own inputs where they are known.
+	validate() diag.Diagnostics
+	// derive fills computed values that follow from the inputs alone (env maps).
+	derive(config certModel) diag.Diagnostics
+	// keepIssued lets a kind keep more of what was issued (the gateway's client.pem).
+	keepIssued(keyPEM string)
+	// reissuePaths names changed inputs that need a new certificate beyond the
+	// schema's own RequiresReplace (the plugin's effective SANs).
+	reissuePaths(prior certModel) []path.Path
+	// importFrom reads the kind's files from a certs/mcp directory.
+	importFrom(dir string) error
+}
+
+func (f *CertFields) keySpec() pki.KeySpec {
+	return pki.KeySpec{Algorithm: f.KeyAlgorithm.ValueString(), RSABits: int(f.RSABits.ValueInt64()), Curve: f.ECDSACurve.ValueString()}
+}
+
+func (f *CertFields) subject(commonName string) pki.Subject {
+	return pki.Subject{CommonName: commonName, Organization: f.Organization.ValueString(), OrganizationalUnit: f.OrganizationalUnit.ValueString()}
+}
+
+// setCert records what a certificate says about itself.
+func (f *CertFields) setCert(cert *x509.Certificate, certPEM string) {
+	f.CertPEM = types.StringValue(certPEM)
+	f.SerialNumber = types.StringValue(cert.SerialNumber.String())
+	f.ID = f.SerialNumber
+	f.NotBefore = types.StringValue(cert.NotBefore.UTC().Format(time.RFC3339))
+	f.NotAfter = types.StringValue(cert.NotAfter.UTC().Format(time.RFC3339))
+}
+
+// renewalDue is unknown while early_renewal_days is.
+func (f *CertFields) renewalDue(now time.Time) (due, known bool) {
+	if f.EarlyRenewalDays.IsUnknown() || f.NotAfter.IsUnknown() || f.NotAfter.IsNull() {
+		return false, false
+	}
+	notAfter, err := time.Parse(time.RFC3339, f.NotAfter.ValueString())
+	if err != nil {
+		return false, false
+	}
+	return pki.RenewalDue(now, notAfter, int(f.EarlyRenewalDays.ValueInt64())), true
+}
+
+// checkRenewalWindow reports early_renewal_days >= validity_days on the attribute.
+func (f *CertFields) checkRenewalWindow() diag.Diagnostics {
+	var diags diag.Diagnostics
+	if f.EarlyRenewalDays.IsUnknown() || f.ValidityDays.IsUnknown() {
+		return diags
+	}
+	validity := int64OrDefault(f.ValidityDays, pki.DefaultValidityDays)
+	early := int64OrDefault(f.EarlyRenewalDays, pki.DefaultEarlyRenewalDays)
+	if err := pki.CheckRenewalWindow(validity, early); err != nil {
+		diags.AddAttributeError(path.Root("early_renewal_days"), "Renewal window covers the whole validity", err.Error())
+	}
+	return diags
+}
+
+// importCert fills the shared fields from certificate and key files, so an
+// adopted certificate plans empty against a configuration that describes it.
+func (f *CertFields) importCert(certFile, keyFile string) (*x509.Certificate, error) {
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := pki.ParseCertificate(string(certPEM))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", certFile, err)
+	}
+	key, err := pki.ParsePrivateKey(string(keyPEM))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", keyFile, err)
+	}
+	if _, err := pki.ParseIssuer(string(certPEM), string(keyPEM)); err != nil && cert.IsCA {
+		return nil, fmt.Errorf("%s and %s: %w", certFile, keyFile, err)
+	}
+	spec, err := pki.SpecOf(key.Public())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", keyFile, err)
+	}
+	subject := pki.SubjectOf(cert)
+	f.Organization = types.StringValue(subject.Organization)
+	f.OrganizationalUnit = types.StringValue(subject.OrganizationalUnit)
+	f.ValidityDays = types.Int64Value(int64(pki.ValidityDays(cert.NotBefore, cert.NotAfter)))
+	f.EarlyRenewalDays = types.Int64Value(pki.DefaultEarlyRenewalDays)
+	f.KeyAlgorithm = types.StringValue(spec.Algorithm)
+	f.RSABits = types.Int64Value(int64(spec.RSABits))
+	f.ECDSACurve = types.StringValue(spec.Curve)
+	f.PrivateKeyPEM = types.StringValue(string(keyPEM))
+	f.ReadyForRenewal = types.BoolValue(false)
+	f.setCert(cert, string(certPEM))
+	return cert, nil
+}
+
+// importLeaf adopts a leaf directory of the certs/mcp tree: its certificate, key
+// and CA copy. The CA key is not in the directory; the next apply stores it.
+func (l *LeafFields) importLeaf(dir, certDir string) error {
+	caPEM, err := os.ReadFile(filepath.Join(dir, "ca.crt"))
+	if err != nil {
+		return err
+	}
+	if _, err := pki.ParseCACertificate(string(caPEM)); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(dir, "ca.crt"), err)
+	}
+	l.CACertPEM = types.StringValue(string(caPEM))
+	l.CAPrivateKeyPEM = types.StringNull()
+	l.CertDir = types.StringValue(certDir)
+	if certDir == "" || certDir == "." {
+		l.CertDir = types.StringValue(envmap.DefaultCertDir)
+	}
+	return nil
+}
+
+func int64OrDefault(v types.Int64, def int) int {
+	if v.IsNull() || v.IsUnknown() {
+		return def
+	}
+	return int(v.ValueInt64())
+}
+
+func stringOrDefault(v types.String, def string) string {
+	if v.IsNull() || v.IsUnknown() {
+		return def
+	}
+	return v.ValueString()
+}
+
+// stringMap converts an env map to a Terraform map(string).
+func stringMap(env map[string]string) types.Map {
+	elems := make(map[string]attr.Value, len(env))
+	for k, v := range env {
+		elems[k] = types.StringValue(v)
+	}
+	return types.MapValueMust(types.StringType, elems)
+}
+
+func stringSetOrNull(values []string) types.Set {
+	if len(values) == 0 {
+		return types.SetNull(types.StringType)
+	}
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,234 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
+)
+
+// certKind is what distinguishes the three certificate resources.
+type certKind struct {
+	typeSuffix string
+	schema     func() schema.Schema
+	newModel   func() certModel
+}
+
+// certResource runs the lifecycle shared by mcptls_ca, mcptls_gateway_cert and
+// mcptls_plugin_cert: key generation and signing happen only in Create.
+type certResource struct {
+	kind  certKind
+	clock Clock
+}
+
+var (
+	_ resource.ResourceWithConfigure      = (*certResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*certResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*certResource)(nil)
+	_ resource.ResourceWithImportState    = (*certResource)(nil)
+)
+
+func (r *certResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.kind.typeSuffix
+}
+
+func (r *certResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.kind.schema()
+	resp.Schema.Version = schemaVersion
+}
+
+func (r *certResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if data, ok := req.ProviderData.(*providerData); ok {
+		r.clock = data.clock
+	}
+}
+
+func (r *certResource) now() time.Time {
+	if r.clock == nil {
+		return time.Now()
+	}
+	return r.clock.Now()
+}
+
+func (r *certResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	cfg := r.kind.newModel()
+	if resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...); resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(cfg.fields().checkRenewalWindow()...)
+	if leaf := cfg.leafFields(); leaf != nil && !leaf.CACertPEM.IsUnknown() && !leaf.CAPrivateKeyPEM.IsUnknown() &&
+		!leaf.CACertPEM.IsNull() && !leaf.CAPrivateKeyPEM.IsNull() {
+		_, diags := parseIssuer(leaf)
+		resp.Diagnostics.Append(diags...)
+	}
+	resp.Diagnostics.Append(cfg.validate()...)
+}
+
+// parseIssuer maps CA parsing errors onto the attribute at fault.
+func parseIssuer(leaf *LeafFields) (*pki.Issuer, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	issuer, err := pki.ParseIssuer(leaf.CACertPEM.ValueString(), leaf.CAPrivateKeyPEM.ValueString())
+	var certErr *pki.CertError
+	var keyErr *pki.KeyError
+	switch {
+	case errors.As(err, &certErr):
+		diags.AddAttributeError(path.Root("ca_cert_pem"), "Invalid CA certificate", certErr.Error())
+	case errors.As(err, &keyErr):
+		diags.AddAttributeError(path.Root("ca_private_key_pem"), "Invalid CA private key", keyErr.Error())
+	case err != nil:
+		diags.AddError("Invalid CA", err.Error())
+	}
+	return issuer, diags
+}
+
+func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	plan, cfg := r.kind.newModel(), r.kind.newModel()
+	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(plan.derive(cfg)...)
+	if !req.State.Raw.IsNull() {
+		prior := r.kind.newModel()
+		if resp.Diagnostics.Append(req.State.Get(ctx, prior)...); resp.Diagnostics.HasError() {
+			return
+		}
+		resp.RequiresReplace.Append(plan.reissuePaths(prior)...)
+		// The window is measured on the issued not_after with the planned early_renewal_days.
+		f := plan.fields()
+		f.NotAfter = prior.fields().NotAfter
+		switch due, known := f.renewalDue(r.now()); {
+		case !known:
+			f.ReadyForRenewal = types.BoolUnknown()
+		case due:
+			f.ReadyForRenewal = types.BoolUnknown()
+			resp.RequiresReplace.Append(path.Root("ready_for_renewal"))
+		default:
+			f.ReadyForRenewal = types.BoolValue(false)
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "private_key_pem", "ca_private_key_pem")
+	plan := r.kind.newModel()
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	var issuer *pki.Issuer
+	if leaf := plan.leafFields(); leaf != nil {
+		ctx = tflog.MaskLogStrings(ctx, leaf.CAPrivateKeyPEM.ValueString())
+		var diags diag.Diagnostics
+		issuer, diags = parseIssuer(leaf)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+	}
+	request, diags := plan.request()
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	f := plan.fields()
+	request.ValidityDays = int(f.ValidityDays.ValueInt64())
+	request.Now = r.now()
+
+	key, err := pki.GenerateKey(f.keySpec(), nil)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "Cannot generate the private key", err.Error())
+		return
+	}
+	keyPEM, err := pki.EncodePrivateKey(key)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the private key", err.Error())
+		return
+	}
+	ctx = tflog.MaskLogStrings(ctx, keyPEM)
+	issued, err := pki.Issue(request, key, issuer)
+	if errors.Is(err, pki.ErrCAExpired) {
+		resp.Diagnostics.AddAttributeError(path.Root("ca_cert_pem"), "CA certificate has expired",
+			fmt.Sprintf("The CA expired at %s; renew the CA before issuing from it.", issuer.Cert.NotAfter.UTC().Format(time.RFC3339)))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot issue the certificate", err.Error())
+		return
+	}
+	if issued.Clamped >= 24*time.Hour {
+		resp.Diagnostics.AddAttributeWarning(path.Root("validity_days"), "Validity shortened to the CA's",
+			fmt.Sprintf("A certificate never outlives its CA: not_after was set to the CA's not_after (%s), %d days earlier than validity_days asked.",
+				issued.Cert.NotAfter.Format(time.RFC3339), int(issued.Clamped.Hours()/24)))
+	}
+	f.PrivateKeyPEM = types.StringValue(keyPEM)
+	f.setCert(issued.Cert, issued.CertPEM)
+	due, _ := f.renewalDue(request.Now)
+	f.ReadyForRenewal = types.BoolValue(due)
+	if due {
+		resp.Diagnostics.AddAttributeWarning(path.Root("early_renewal_days"), "Certificate is due for renewal as soon as it is issued",
+			"Its not_after was cut to the CA's, which is inside early_renewal_days; renew the CA, or every apply will reissue this certificate.")
+	}
+	plan.keepIssued(keyPEM)
+	tflog.Info(ctx, "issued certificate", map[string]any{
+		"type": r.kind.typeSuffix, "subject": issued.Cert.Subject.String(),
+		"serial": f.SerialNumber.ValueString(), "not_after": f.NotAfter.ValueString(),
+	})
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state := r.kind.newModel()
+	if resp.Diagnostics.Append(req.State.Get(ctx, state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	f := state.fields()
+	cert, err := pki.ParseCertificate(f.CertPEM.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("cert_pem"), "Stored certificate is unreadable", err.Error())
+		return
+	}
+	f.setCert(cert, f.CertPEM.ValueString())
+	due, _ := f.renewalDue(r.now())
+	f.ReadyForRenewal = types.BoolValue(due)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update changes only what does not define the certificate: env settings,
+// early_renewal_days, a re-encoded CA key.
+func (r *certResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan := r.kind.newModel()
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	f := plan.fields()
+	due, _ := f.renewalDue(r.now())
+	f.ReadyForRenewal = types.BoolValue(due)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Delete forgets the certificate: it lives only in state.
+func (r *certResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// ImportState adopts files that `make certs-mcp-*` wrote: the ID is the
+// directory (certs/mcp/ca, certs/mcp/gateway or certs/mcp/plugins/<name>).
+func (r *certResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	m := r.kind.newModel()
+	if err := m.importFrom(req.ID); err != nil {
+		resp.Diagnostics.AddError("Cannot import "+req.ID, err.Error())
+		return
+	}
+	resp.Diagnostics.Append(m.derive(m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}

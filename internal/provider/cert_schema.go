@@ -1,0 +1,152 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
+)
+
+// schemaVersion is bumped with a state upgrader whenever stored state changes shape.
+const schemaVersion = 0
+
+// certAttributes are the attributes every certificate resource shares: subject
+// organization, validity and renewal, key settings and the issued results.
+func certAttributes(subject pki.Subject) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": computedString("The certificate's serial number, in decimal."),
+		"organization": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("Subject organization (O). Default `%s`. Changing it issues a new certificate.", subject.Organization),
+			Optional:            true, Computed: true,
+			Default:       stringdefault.StaticString(subject.Organization),
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"organizational_unit": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("Subject organizational unit (OU). Default `%s`. Changing it issues a new certificate.", subject.OrganizationalUnit),
+			Optional:            true, Computed: true,
+			Default:       stringdefault.StaticString(subject.OrganizationalUnit),
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"validity_days": schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("Days the certificate is valid, from issue. Default `%d` (the Makefile's `MCP_CERT_DAYS`). Changing it issues a new certificate.", pki.DefaultValidityDays),
+			Optional:            true, Computed: true,
+			Default:       int64default.StaticInt64(pki.DefaultValidityDays),
+			Validators:    []validator.Int64{int64validator.Between(1, pki.MaxValidityDays)},
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+		},
+		"early_renewal_days": schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("Days before `not_after` at which the certificate is due for renewal: from then on, plan shows a replacement. Must be less than `validity_days`. Default `%d`. Changing it never reissues by itself.", pki.DefaultEarlyRenewalDays),
+			Optional:            true, Computed: true,
+			Default:    int64default.StaticInt64(pki.DefaultEarlyRenewalDays),
+			Validators: []validator.Int64{int64validator.AtLeast(0)},
+		},
+		"key_algorithm": schema.StringAttribute{
+			MarkdownDescription: "Private key algorithm: `RSA` (default), `ECDSA` or `ED25519`. Changing it issues a new certificate and key.",
+			Optional:            true, Computed: true,
+			Default:       stringdefault.StaticString(pki.DefaultAlgorithm),
+			Validators:    []validator.String{stringvalidator.OneOf(pki.Algorithms...)},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"rsa_bits": schema.Int64Attribute{
+			MarkdownDescription: fmt.Sprintf("RSA key size: 2048, 3072 or 4096 (default `%d`). Read only when `key_algorithm` is `RSA`.", pki.DefaultRSABits),
+			Optional:            true, Computed: true,
+			Default:    int64default.StaticInt64(pki.DefaultRSABits),
+			Validators: []validator.Int64{int64validator.OneOf(pki.RSABits...)},
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+				resp.RequiresReplace = keySettingInUse(ctx, req.Plan, pki.AlgorithmRSA)
+			}, "Reissues when the key is RSA.", "Reissues when the key is RSA.")},
+		},
+		"ecdsa_curve": schema.StringAttribute{
+			MarkdownDescription: "ECDSA curve: `P256` (default) or `P384`. Read only when `key_algorithm` is `ECDSA`. Signatures are SHA-256 on either curve.",
+			Optional:            true, Computed: true,
+			Default:    stringdefault.StaticString(pki.DefaultCurve),
+			Validators: []validator.String{stringvalidator.OneOf(pki.Curves...)},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+				resp.RequiresReplace = keySettingInUse(ctx, req.Plan, pki.AlgorithmECDSA)
+			}, "Reissues when the key is ECDSA.", "Reissues when the key is ECDSA.")},
+		},
+		"cert_pem":        computedString("The certificate, PEM encoded."),
+		"private_key_pem": computedSensitiveString("The certificate's private key, PKCS#8 PEM (`BEGIN PRIVATE KEY`). Stored in state: protect the state."),
+		"serial_number":   computedString("Random 128-bit serial number, in decimal."),
+		"not_before":      computedString("Start of validity, RFC 3339."),
+		"not_after":       computedString("End of validity, RFC 3339."),
+		"ready_for_renewal": schema.BoolAttribute{
+			MarkdownDescription: "True once `now >= not_after - early_renewal_days`; the next plan then replaces the certificate.",
+			Computed:            true,
+		},
+	}
+}
+
+// leafAttributes are the attributes of certificates signed by the CA.
+func leafAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"ca_cert_pem": schema.StringAttribute{
+			MarkdownDescription: "The signing CA's certificate, PEM (usually `mcptls_ca.<name>.cert_pem`). It is also the CA copy deployed beside this certificate (`ca.crt`). A different CA certificate issues a new certificate; re-encoding the same one does not.",
+			Required:            true,
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+				resp.RequiresReplace = req.PlanValue.IsUnknown() || !pki.SameCertificate(req.StateValue.ValueString(), req.PlanValue.ValueString())
+			}, "Reissues when the CA certificate changes.", "Reissues when the CA certificate changes.")},
+		},
+		"ca_private_key_pem": schema.StringAttribute{
+			MarkdownDescription: "The signing CA's private key, PEM (PKCS#8, PKCS#1 or SEC1). Must match `ca_cert_pem`.",
+			Required:            true,
+			Sensitive:           true,
+		},
+		"cert_dir": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("Directory of the `certs/mcp` tree the env map paths point into, as the deploy sees it. Default `%s`. Changing it only changes the env map.", envmap.DefaultCertDir),
+			Optional:            true, Computed: true,
+			Default:    stringdefault.StaticString(envmap.DefaultCertDir),
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+	}
+}
+
+// keySettingInUse makes rsa_bits or ecdsa_curve reissue only when the planned
+// key_algorithm is the one that reads it.
+func keySettingInUse(ctx context.Context, plan tfsdk.Plan, algorithm string) bool {
+	var current types.String
+	plan.GetAttribute(ctx, path.Root("key_algorithm"), &current)
+	return current.IsUnknown() || current.ValueString() == algorithm
+}
+
+func computedString(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+func computedSensitiveString(description string) schema.StringAttribute {
+	a := computedString(description)
+	a.Sensitive = true
+	return a
+}
+
+// mergeAttributes joins attribute maps; a name defined twice is a programming error.
+func mergeAttributes(maps ...map[string]schema.Attribute) map[string]schema.Attribute {
+	out := map[string]schema.Attribute{}
+	for _, m := range maps {
+		for name, a := range m {
+			if _, dup := out[name]; dup {
+				panic("attribute defined twice: " + name)
+			}
+			out[name] = a
+		}
+	}
+	return out
+}
