@@ -1,0 +1,312 @@
+package pki
+
+import (
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func ecdsaSpec() KeySpec { return KeySpec{Algorithm: AlgorithmECDSA, Curve: CurveP256} }
+
+func mustCA(t *testing.T, spec KeySpec, now time.Time, days int) (*Issuer, string, string) {
+	t.Helper()
+	key, err := GenerateKey(spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, err := Issue(Request{Profile: ProfileCA, Subject: DefaultCASubject, ValidityDays: days, Now: now}, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM, _ := EncodePrivateKey(key)
+	issuer, err := ParseIssuer(issued.CertPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return issuer, issued.CertPEM, keyPEM
+}
+
+func mustLeaf(t *testing.T, issuer *Issuer, req Request) (*Issued, string) {
+	t.Helper()
+	key, err := GenerateKey(ecdsaSpec(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, err := Issue(req, key, issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM, _ := EncodePrivateKey(key)
+	return issued, keyPEM
+}
+
+// TestDefaultsMatchTheGuide is the one test that pays for RSA-4096 keys.
+func TestDefaultsMatchTheGuide(t *testing.T) {
+	t.Parallel()
+	spec := KeySpec{Algorithm: DefaultAlgorithm, RSABits: DefaultRSABits, Curve: DefaultCurve}
+	issuer, caPEM, caKeyPEM := mustCA(t, spec, testNow, DefaultValidityDays)
+	ca := issuer.Cert
+	if got := ca.PublicKey.(*rsa.PublicKey).N.BitLen(); got != 4096 {
+		t.Errorf("CA key bits = %d, want 4096", got)
+	}
+	if ca.SignatureAlgorithm != x509.SHA256WithRSA {
+		t.Errorf("CA signature = %v", ca.SignatureAlgorithm)
+	}
+	if !ca.IsCA || ca.MaxPathLen != 0 || !ca.MaxPathLenZero {
+		t.Errorf("CA constraints: IsCA=%v MaxPathLen=%d zero=%v", ca.IsCA, ca.MaxPathLen, ca.MaxPathLenZero)
+	}
+	if ca.KeyUsage != x509.KeyUsageCertSign|x509.KeyUsageCRLSign || len(ca.SubjectKeyId) == 0 {
+		t.Errorf("CA key usage %v SKID %x", ca.KeyUsage, ca.SubjectKeyId)
+	}
+	if got := ca.NotAfter.Sub(ca.NotBefore); got != 825*24*time.Hour {
+		t.Errorf("CA validity = %v", got)
+	}
+	if got := ca.Subject.String(); got != "CN=ContextForge-CA,OU=Plugins,O=ContextForge" {
+		t.Errorf("CA subject = %q", got)
+	}
+	if ca.SerialNumber.BitLen() > 128 || ca.SerialNumber.Sign() <= 0 {
+		t.Errorf("serial %v", ca.SerialNumber)
+	}
+	if !strings.HasPrefix(caKeyPEM, "-----BEGIN PRIVATE KEY-----") || !strings.HasPrefix(caPEM, "-----BEGIN CERTIFICATE-----") {
+		t.Error("PEM types")
+	}
+
+	key, err := GenerateKey(spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sans, _ := PluginSANs("DenyListPlugin", "127.0.0.1", nil, nil)
+	issued, err := Issue(Request{Profile: ProfileServer, Subject: PluginSubject("DenyListPlugin", DefaultPluginSubject),
+		DNSNames: sans.DNSNames, IPAddresses: sans.IPAddresses, ValidityDays: DefaultValidityDays, Now: testNow.Add(time.Minute)}, key, issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := issued.Cert
+	if srv.KeyUsage != x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment || srv.ExtKeyUsage[0] != x509.ExtKeyUsageServerAuth || srv.IsCA {
+		t.Errorf("server usage %v %v", srv.KeyUsage, srv.ExtKeyUsage)
+	}
+	if got := strings.Join(srv.DNSNames, ","); got != "DenyListPlugin,localhost,mcp-plugin-DenyListPlugin" {
+		t.Errorf("DNS SANs = %s", got)
+	}
+	if len(srv.IPAddresses) != 1 || !srv.IPAddresses[0].Equal(net.ParseIP("127.0.0.1")) {
+		t.Errorf("IP SANs = %v", srv.IPAddresses)
+	}
+	if string(srv.AuthorityKeyId) != string(ca.SubjectKeyId) {
+		t.Error("AKID does not match the CA's SKID")
+	}
+	if issued.Clamped != time.Minute || !srv.NotAfter.Equal(ca.NotAfter) {
+		t.Errorf("leaf should be clamped to the CA by a minute: clamped %v not_after %v", issued.Clamped, srv.NotAfter)
+	}
+}
+
+func TestClientProfileAndSHA256OnP384(t *testing.T) {
+	t.Parallel()
+	issuer, _, _ := mustCA(t, KeySpec{Algorithm: AlgorithmECDSA, Curve: CurveP384}, testNow, 100)
+	if issuer.Cert.SignatureAlgorithm != x509.ECDSAWithSHA256 {
+		t.Errorf("P-384 CA signature = %v, want ECDSA-SHA256", issuer.Cert.SignatureAlgorithm)
+	}
+	issued, _ := mustLeaf(t, issuer, Request{Profile: ProfileClient, Subject: DefaultGatewaySubject, ValidityDays: 10, Now: testNow})
+	c := issued.Cert
+	if c.KeyUsage != x509.KeyUsageDigitalSignature || len(c.ExtKeyUsage) != 1 || c.ExtKeyUsage[0] != x509.ExtKeyUsageClientAuth || c.IsCA {
+		t.Errorf("client usage %v %v", c.KeyUsage, c.ExtKeyUsage)
+	}
+	if c.NotAfter.Sub(c.NotBefore) != 10*24*time.Hour || issued.Clamped != 0 {
+		t.Errorf("client validity %v clamped %v", c.NotAfter.Sub(c.NotBefore), issued.Clamped)
+	}
+}
+
+func TestKeyAlgorithms(t *testing.T) {
+	t.Parallel()
+	for _, spec := range []KeySpec{{Algorithm: AlgorithmECDSA, Curve: CurveP256}, {Algorithm: AlgorithmECDSA, Curve: CurveP384}, {Algorithm: AlgorithmEd25519}, {Algorithm: AlgorithmRSA, RSABits: 2048}} {
+		key, err := GenerateKey(spec, nil)
+		if err != nil {
+			t.Fatal(spec, err)
+		}
+		pemText, _ := EncodePrivateKey(key)
+		back, err := ParsePrivateKey(pemText)
+		if err != nil {
+			t.Fatal(spec, err)
+		}
+		got, _ := SpecOf(back.Public())
+		if got.Algorithm != spec.Algorithm || (spec.Algorithm == AlgorithmECDSA && got.Curve != spec.Curve) || (spec.Algorithm == AlgorithmRSA && got.RSABits != spec.RSABits) {
+			t.Errorf("round trip %v -> %v", spec, got)
+		}
+	}
+	for _, bad := range []KeySpec{{Algorithm: "DSA"}, {Algorithm: AlgorithmRSA, RSABits: 1024}, {Algorithm: AlgorithmECDSA, Curve: "P521"}} {
+		if _, err := GenerateKey(bad, nil); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestParseIssuerErrors(t *testing.T) {
+	t.Parallel()
+	issuer, caPEM, caKeyPEM := mustCA(t, ecdsaSpec(), testNow, 100)
+	_, otherKeyPEM := func() (any, string) { _, _, k := mustCA(t, ecdsaSpec(), testNow, 100); return nil, k }()
+	leaf, leafKey := mustLeaf(t, issuer, Request{Profile: ProfileClient, Subject: DefaultGatewaySubject, ValidityDays: 10, Now: testNow})
+	var certErr *CertError
+	var keyErr *KeyError
+	cases := []struct {
+		name, cert, key string
+		want            any
+		msg             string
+	}{
+		{"garbage cert", "hello", caKeyPEM, &certErr, "no PEM block"},
+		{"not a CA", leaf.CertPEM, leafKey, &certErr, "is not a CA"},
+		{"key as cert", caKeyPEM, caKeyPEM, &certErr, "is not a CERTIFICATE"},
+		{"garbage key", caPEM, "nope", &keyErr, "no PEM block"},
+		{"cert as key", caPEM, caPEM, &keyErr, "is not a private key"},
+		{"foreign key", caPEM, otherKeyPEM, &keyErr, "does not match"},
+	}
+	for _, c := range cases {
+		_, err := ParseIssuer(c.cert, c.key)
+		if err == nil || !errors.As(err, c.want) || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s: got %v, want %T containing %q", c.name, err, c.want, c.msg)
+		}
+		if err != nil && strings.Contains(err.Error(), "PRIVATE KEY-----\n") {
+			t.Errorf("%s: error quotes key material", c.name)
+		}
+	}
+}
+
+func TestLeafNeverOutlivesCA(t *testing.T) {
+	t.Parallel()
+	issuer, _, _ := mustCA(t, ecdsaSpec(), testNow, 30)
+	issued, _ := mustLeaf(t, issuer, Request{Profile: ProfileClient, Subject: DefaultGatewaySubject, ValidityDays: 825, Now: testNow})
+	if !issued.Cert.NotAfter.Equal(issuer.Cert.NotAfter) || issued.Clamped != 795*24*time.Hour {
+		t.Errorf("not_after %v clamped %v", issued.Cert.NotAfter, issued.Clamped)
+	}
+	key, _ := GenerateKey(ecdsaSpec(), nil)
+	if _, err := Issue(Request{Profile: ProfileClient, ValidityDays: 1, Now: issuer.Cert.NotAfter}, key, issuer); !errors.Is(err, ErrCAExpired) {
+		t.Errorf("issuing at the CA's not_after: %v", err)
+	}
+}
+
+func TestRenewalEdges(t *testing.T) {
+	t.Parallel()
+	notAfter := testNow.AddDate(0, 0, 100)
+	edge := notAfter.AddDate(0, 0, -30)
+	if RenewalDue(edge.Add(-time.Second), notAfter, 30) {
+		t.Error("due one second before the window")
+	}
+	if !RenewalDue(edge, notAfter, 30) {
+		t.Error("not due at the window's start")
+	}
+	if !RenewalDue(notAfter, notAfter, 0) || RenewalDue(notAfter.Add(-time.Second), notAfter, 0) {
+		t.Error("zero window")
+	}
+	if CheckRenewalWindow(30, 30) == nil || CheckRenewalWindow(30, -1) == nil || CheckRenewalWindow(31, 30) != nil {
+		t.Error("renewal window bounds")
+	}
+}
+
+func TestPluginNamesAndSANs(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{"DenyListPlugin", "a", "opa-filter-2", strings.Repeat("a", 52)} {
+		if err := ValidatePluginName(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "my_plugin", "-x", "x-", "a.b", "with space", strings.Repeat("a", 53)} {
+		if err := ValidatePluginName(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	a, err := PluginSANs("P", "plugin.internal", []string{"LOCALHOST", "extra.example"}, []string{"10.0.0.1", "::1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(a.DNSNames, ","); got != "extra.example,localhost,mcp-plugin-P,P,plugin.internal" {
+		t.Errorf("DNS %s", got)
+	}
+	b, _ := PluginSANs("P", "", []string{"plugin.internal", "extra.example"}, []string{"::1", "10.0.0.1", "10.0.0.1"})
+	if !a.Equal(b) {
+		t.Errorf("equal SAN sets compare unequal: %v %v", a, b)
+	}
+	if _, err := PluginSANs("P", "", nil, []string{"300.1.1.1"}); err == nil {
+		t.Error("bad IP accepted")
+	}
+	if _, err := PluginSANs("P", "", []string{"bad_name"}, nil); err == nil {
+		t.Error("bad DNS name accepted")
+	}
+}
+
+// TestMutualTLSHandshake runs a crypto/tls server that requires client
+// certificates with a plugin cert, and dials it with the gateway cert.
+func TestMutualTLSHandshake(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	issuer, caPEM, _ := mustCA(t, ecdsaSpec(), now.Add(-time.Hour), 10)
+	sans, _ := PluginSANs("DenyListPlugin", "127.0.0.1", nil, nil)
+	server, serverKey := mustLeaf(t, issuer, Request{Profile: ProfileServer, Subject: PluginSubject("DenyListPlugin", DefaultPluginSubject), DNSNames: sans.DNSNames, IPAddresses: sans.IPAddresses, ValidityDays: 5, Now: now.Add(-time.Hour)})
+	client, clientKey := mustLeaf(t, issuer, Request{Profile: ProfileClient, Subject: DefaultGatewaySubject, ValidityDays: 5, Now: now.Add(-time.Hour)})
+	foreign, _, _ := mustCA(t, ecdsaSpec(), now.Add(-time.Hour), 10)
+	foreignClient, foreignKey := mustLeaf(t, foreign, Request{Profile: ProfileClient, Subject: DefaultGatewaySubject, ValidityDays: 5, Now: now.Add(-time.Hour)})
+
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM([]byte(caPEM)) {
+		t.Fatal("CA PEM not accepted by the pool")
+	}
+	serverPair, err := tls.X509KeyPair([]byte(server.CertPEM), []byte(serverKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{serverPair}, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { defer conn.Close(); _, _ = io.WriteString(conn, "ok") }()
+		}
+	}()
+	dial := func(host, certPEM, keyPEM string) error {
+		cfg := &tls.Config{RootCAs: pool, ServerName: host}
+		if certPEM != "" {
+			pair, err := tls.X509KeyPair([]byte(certPEM), []byte(keyPEM))
+			if err != nil {
+				return err
+			}
+			cfg.Certificates = []tls.Certificate{pair}
+		}
+		conn, err := tls.Dial("tcp", ln.Addr().String(), cfg)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		// In TLS 1.3 the server judges the client certificate after the client's
+		// handshake returns: the refusal arrives on the first read.
+		_, err = io.ReadAll(conn)
+		return err
+	}
+	for _, host := range []string{"localhost", "mcp-plugin-DenyListPlugin", "127.0.0.1"} {
+		if err := dial(host, client.CertPEM, clientKey); err != nil {
+			t.Errorf("gateway -> plugin by %s: %v", host, err)
+		}
+	}
+	if err := dial("localhost", "", ""); err == nil {
+		t.Error("handshake without a client certificate succeeded")
+	}
+	if err := dial("localhost", foreignClient.CertPEM, foreignKey); err == nil {
+		t.Error("client certificate from a foreign CA accepted")
+	}
+	if err := dial("localhost", server.CertPEM, serverKey); err == nil {
+		t.Error("server certificate accepted as a client certificate")
+	}
+	if err := dial("other.example", client.CertPEM, clientKey); err == nil {
+		t.Error("hostname outside the SANs accepted")
+	}
+}

@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func TestAccCA_defaults(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock(t0)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(clock),
+		Steps: []resource.TestStep{{
+			Config: `resource "mcptls_ca" "ca" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("common_name"), knownvalue.StringExact("ContextForge-CA")),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("organization"), knownvalue.StringExact("ContextForge")),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("organizational_unit"), knownvalue.StringExact("Plugins")),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("key_algorithm"), knownvalue.StringExact("RSA")),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("rsa_bits"), knownvalue.Int64Exact(4096)),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("validity_days"), knownvalue.Int64Exact(825)),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("early_renewal_days"), knownvalue.Int64Exact(30)),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_before"), knownvalue.StringExact("2026-03-01T12:00:00Z")),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_after"), knownvalue.StringExact("2028-06-03T12:00:00Z")),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("ready_for_renewal"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("cert_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN PRIVATE KEY-----`))),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("serial_number"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9]+$`))),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
+
+// TestAccCA_renewal walks the clock to the edge of the renewal window.
+func TestAccCA_renewal(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock(t0)
+	windowStart := t0.AddDate(0, 0, 365-30)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(clock),
+		Steps: []resource.TestStep{
+			{Config: caConfig},
+			{
+				PreConfig: func() { clock.Set(windowStart.Add(-time.Second)) },
+				Config:    caConfig,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				PreConfig:    func() { clock.Set(windowStart) },
+				RefreshState: true,
+				Check:        resource.TestCheckResourceAttr("mcptls_ca.ca", "ready_for_renewal", "true"),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: caConfig,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("ready_for_renewal"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_before"), knownvalue.StringExact(windowStart.Format(time.RFC3339))),
+				},
+			},
+			{
+				// A wider window on an existing certificate is an in-place change that
+				// only flips the flag; it does not reissue by itself.
+				Config: `
+resource "mcptls_ca" "ca" {
+  key_algorithm      = "ECDSA"
+  validity_days      = 365
+  early_renewal_days = 60
+}`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),
+				}},
+			},
+		},
+	})
+}
+
+func TestAccCA_badInput(t *testing.T) {
+	t.Parallel()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps: []resource.TestStep{
+			{Config: `resource "mcptls_ca" "ca" {
+  validity_days      = 30
+  early_renewal_days = 30
+}`, ExpectError: regexp.MustCompile(`(?s)early_renewal_days.*must be less than validity_days`)},
+			{Config: `resource "mcptls_ca" "ca" { validity_days = 0 }`, ExpectError: regexp.MustCompile(`(?s)validity_days.*between 1 and 36500`)},
+			{Config: `resource "mcptls_ca" "ca" { key_algorithm = "DSA" }`, ExpectError: regexp.MustCompile(`(?s)key_algorithm.*value must be one of`)},
+			{Config: `resource "mcptls_ca" "ca" { rsa_bits = 1024 }`, ExpectError: regexp.MustCompile(`(?s)rsa_bits.*value must be one of`)},
+			{Config: `resource "mcptls_ca" "ca" { ecdsa_curve = "P521" }`, ExpectError: regexp.MustCompile(`(?s)ecdsa_curve.*value must be one of`)},
+		},
+	})
+}
