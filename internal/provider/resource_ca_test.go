@@ -51,14 +51,14 @@ func TestAccCA_renewal(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: caConfig},
 			{
-				PreConfig: func() { clock.Set(windowStart.Add(-time.Second)) },
-				Config:    caConfig,
+				PreConfig:        func() { clock.Set(windowStart.Add(-time.Second)) },
+				Config:           caConfig,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				PreConfig:    func() { clock.Set(windowStart) },
-				RefreshState: true,
-				Check:        resource.TestCheckResourceAttr("mcptls_ca.ca", "ready_for_renewal", "true"),
+				PreConfig:          func() { clock.Set(windowStart) },
+				RefreshState:       true,
+				Check:              resource.TestCheckResourceAttr("mcptls_ca.ca", "ready_for_renewal", "true"),
 				ExpectNonEmptyPlan: true,
 			},
 			{
