@@ -6,7 +6,7 @@ set -euo pipefail
 tools_dir=$1 fallback=$2 build=${3:-}
 usable() {
 	local v
-	v=$("$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')
+	v=$(TF_CLI_CONFIG_FILE=/dev/null "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')
 	[ -n "$v" ] || return 1
 	local major minor
 	IFS=. read -r major minor _ <<<"$v"

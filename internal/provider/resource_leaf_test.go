@@ -75,7 +75,9 @@ func TestAccGatewayCert_inputsAndEnv(t *testing.T) {
 func TestAccPluginCert_sansPortsAndCAReplacement(t *testing.T) {
 	t.Parallel()
 	p := "mcptls_plugin_cert.p"
-	plugin := func(body string) string { return caConfig + leafConfig("mcptls_plugin_cert", "p", "  name = \"DenyListPlugin\"\n"+body) }
+	plugin := func(body string) string {
+		return caConfig + leafConfig("mcptls_plugin_cert", "p", "  name = \"DenyListPlugin\"\n"+body)
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
 		Steps: []resource.TestStep{
