@@ -75,6 +75,11 @@ func ParseIssuer(certPEM, keyPEM string) (*Issuer, error) {
 	return &Issuer{Cert: cert, Key: key}, nil
 }
 
+// KeyMatches reports whether key is the private half of cert's public key.
+func KeyMatches(cert *x509.Certificate, key crypto.Signer) bool {
+	return publicKeysEqual(cert.PublicKey, key.Public())
+}
+
 func publicKeysEqual(a, b crypto.PublicKey) bool {
 	da, errA := x509.MarshalPKIXPublicKey(a)
 	db, errB := x509.MarshalPKIXPublicKey(b)

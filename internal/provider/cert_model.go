@@ -125,8 +125,8 @@ func (f *CertFields) importCert(certFile, keyFile string) (*x509.Certificate, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", keyFile, err)
 	}
-	if _, err := pki.ParseIssuer(string(certPEM), string(keyPEM)); err != nil && cert.IsCA {
-		return nil, fmt.Errorf("%s and %s: %w", certFile, keyFile, err)
+	if !pki.KeyMatches(cert, key) {
+		return nil, fmt.Errorf("%s does not hold the private key of %s", keyFile, certFile)
 	}
 	spec, err := pki.SpecOf(key.Public())
 	if err != nil {
@@ -170,13 +170,6 @@ func int64OrDefault(v types.Int64, def int) int {
 		return def
 	}
 	return int(v.ValueInt64())
-}
-
-func stringOrDefault(v types.String, def string) string {
-	if v.IsNull() || v.IsUnknown() {
-		return def
-	}
-	return v.ValueString()
 }
 
 // stringMap converts an env map to a Terraform map(string).

@@ -233,6 +233,25 @@ func TestAccImport(t *testing.T) {
 			{Config: config},
 			{Config: config, ResourceName: "mcptls_ca.ca", ImportState: true, ImportStateVerify: true, ImportStateIdFunc: writeFrom("mcptls_ca.ca", "ca", "ca.crt", "ca.key"), ImportStateVerifyIdentifierAttribute: "id"},
 			{Config: config, ResourceName: "mcptls_gateway_cert.gw", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore, ImportStateIdFunc: writeFrom("mcptls_gateway_cert.gw", "gateway", "client.crt", "client.key")},
+			{
+				// A key that is not the certificate's is refused.
+				Config: config, ResourceName: "mcptls_gateway_cert.gw", ImportState: true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					target := filepath.Join(dir, "mismatch")
+					gw := s.RootModule().Resources["mcptls_gateway_cert.gw"].Primary.Attributes
+					ca := s.RootModule().Resources["mcptls_ca.ca"].Primary.Attributes
+					for name, content := range map[string]string{"client.crt": gw["cert_pem"], "client.key": ca["private_key_pem"], "ca.crt": ca["cert_pem"]} {
+						if err := os.MkdirAll(target, 0o700); err != nil {
+							return "", err
+						}
+						if err := os.WriteFile(filepath.Join(target, name), []byte(content), 0o600); err != nil {
+							return "", err
+						}
+					}
+					return target, nil
+				},
+				ExpectError: regexp.MustCompile(`client\.key\s+does\s+not\s+hold\s+the\s+private\s+key\s+of`),
+			},
 			{Config: config, ResourceName: "mcptls_plugin_cert.p", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore, ImportStateIdFunc: writeFrom("mcptls_plugin_cert.p", "plugins/OPAPluginFilter", "server.crt", "server.key")},
 		},
 	})
