@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -42,6 +43,26 @@ func checkSANs(addr, wantDNS, wantIPs string) resource.TestCheckFunc {
 		}
 		if got := strings.Join(ips, ","); got != wantIPs {
 			return fmt.Errorf("IP SANs %s, want %s", got, wantIPs)
+		}
+		return nil
+	}
+}
+
+func mustRegexp(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+// checkKey parses the stored key and compares its kind with what was asked.
+func checkKey(addr, algorithm string, rsaBits int, curve string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		key, err := pki.ParsePrivateKey(s.RootModule().Resources[addr].Primary.Attributes["private_key_pem"])
+		if err != nil {
+			return err
+		}
+		spec, err := pki.SpecOf(key.Public())
+		if err != nil {
+			return err
+		}
+		if spec.Algorithm != algorithm || (rsaBits != 0 && spec.RSABits != rsaBits) || (curve != "" && spec.Curve != curve) {
+			return fmt.Errorf("%s key is %+v, want %s %d %s", addr, spec, algorithm, rsaBits, curve)
 		}
 		return nil
 	}
