@@ -56,11 +56,11 @@ func (p *mcptlsProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *mcptlsProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewPluginConfigDataSource}
 }
 
 func (p *mcptlsProvider) Functions(context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{newServerEnvFunction, newClientEnvFunction}
 }
 
 // providerData is what Configure hands to resources and data sources.
