@@ -1,31 +1,39 @@
-# The quickstart: what `make certs-mcp-all` does, as one terraform apply.
+# The quickstart: what `make certs-mcp-all` does, as one terraform apply driven by
+# the gateway's own config.yaml.
 terraform {
   required_providers {
     mcptls = { source = "mcptls/mcptls" }
   }
 }
 
-locals {
-  # The external plugins of the gateway's plugins/external/config.yaml.
-  plugins = {
-    DenyListPlugin  = "http://127.0.0.1:3000/mcp"
-    OPAPluginFilter = "https://localhost:8000/mcp"
-  }
+variable "key_algorithm" {
+  description = "RSA (the Makefile's 4096-bit keys), ECDSA or ED25519."
+  type        = string
+  default     = "RSA"
 }
 
-resource "mcptls_ca" "this" {}
+data "mcptls_plugin_config" "gateway" {
+  path = "${path.module}/config.yaml"
+}
+
+resource "mcptls_ca" "this" {
+  key_algorithm = var.key_algorithm
+}
 
 resource "mcptls_gateway_cert" "this" {
   ca_cert_pem        = mcptls_ca.this.cert_pem
   ca_private_key_pem = mcptls_ca.this.private_key_pem
+  key_algorithm      = var.key_algorithm
 }
 
+# One server certificate per external plugin; native plugins need none.
 resource "mcptls_plugin_cert" "this" {
-  for_each           = local.plugins
+  for_each           = data.mcptls_plugin_config.gateway.external_plugins
   name               = each.key
-  url                = each.value
+  url                = each.value.url
   ca_cert_pem        = mcptls_ca.this.cert_pem
   ca_private_key_pem = mcptls_ca.this.private_key_pem
+  key_algorithm      = var.key_algorithm
 }
 
 output "client_env" {
