@@ -84,8 +84,13 @@ func (s Server) Validate() error {
 	if err := ValidatePort(s.Port); err != nil {
 		return err
 	}
-	if s.CertReqs < 0 || s.CertReqs > 2 {
-		return fmt.Errorf("ssl_cert_reqs must be 0 (CERT_NONE), 1 (CERT_OPTIONAL) or 2 (CERT_REQUIRED), got %d", s.CertReqs)
+	return ValidateCertReqs(s.CertReqs)
+}
+
+// ValidateCertReqs checks ssl_cert_reqs, Python's ssl.VerifyMode values.
+func ValidateCertReqs(reqs int) error {
+	if reqs < 0 || reqs > 2 {
+		return fmt.Errorf("ssl_cert_reqs must be 0 (CERT_NONE), 1 (CERT_OPTIONAL) or 2 (CERT_REQUIRED), got %d", reqs)
 	}
 	return nil
 }

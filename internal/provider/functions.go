@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -40,21 +41,27 @@ func (serverEnvFunction) Run(ctx context.Context, req function.RunRequest, resp 
 	if resp.Error = req.Arguments.Get(ctx, &name, &certDir, &host, &port, &reqs); resp.Error != nil {
 		return
 	}
-	server := envmap.Server{CertDir: certDir, Plugin: name, Host: host, Port: int(port), CertReqs: int(reqs)}
-	switch {
-	case pki.ValidatePluginName(name) != nil:
-		resp.Error = function.NewArgumentFuncError(0, pki.ValidatePluginName(name).Error())
-	case envmap.ValidateCertDir(certDir) != nil:
-		resp.Error = function.NewArgumentFuncError(1, envmap.ValidateCertDir(certDir).Error())
-	case host == "":
-		resp.Error = function.NewArgumentFuncError(2, "host must not be empty")
-	case envmap.ValidatePort(server.Port) != nil:
-		resp.Error = function.NewArgumentFuncError(3, envmap.ValidatePort(server.Port).Error())
-	case server.Validate() != nil:
-		resp.Error = function.NewArgumentFuncError(4, server.Validate().Error())
-	default:
-		resp.Error = resp.Result.Set(ctx, server.Env())
+	// One check per argument, in argument order, so errors name the right one.
+	checks := []func() error{
+		func() error { return pki.ValidatePluginName(name) },
+		func() error { return envmap.ValidateCertDir(certDir) },
+		func() error {
+			if host == "" {
+				return errors.New("host must not be empty")
+			}
+			return nil
+		},
+		func() error { return envmap.ValidatePort(int(port)) },
+		func() error { return envmap.ValidateCertReqs(int(reqs)) },
 	}
+	for i, check := range checks {
+		if err := check(); err != nil {
+			resp.Error = function.NewArgumentFuncError(int64(i), err.Error())
+			return
+		}
+	}
+	server := envmap.Server{CertDir: certDir, Plugin: name, Host: host, Port: int(port), CertReqs: int(reqs)}
+	resp.Error = resp.Result.Set(ctx, server.Env())
 }
 
 // clientEnvFunction renders PLUGINS_CLIENT_MTLS_* for a chosen cert_dir.
