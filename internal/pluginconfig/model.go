@@ -42,10 +42,20 @@ func (m *MCP) TLSEnabled() bool {
 	return m != nil && (m.TLS != nil || (m.URLInfo != nil && m.URLInfo.TLS()))
 }
 
+// TLSFiles are the file settings both TLS blocks share.
+type TLSFiles struct {
+	CertFile, KeyFile, CABundle, KeyfilePassword string
+}
+
+// field returns where a shared TLS key is stored, or nil for other keys.
+func (t *TLSFiles) field(key string) *string {
+	return map[string]*string{"certfile": &t.CertFile, "keyfile": &t.KeyFile, "ca_bundle": &t.CABundle, "keyfile_password": &t.KeyfilePassword}[key]
+}
+
 // ClientTLS is a plugin's mcp.tls block, which wins over PLUGINS_CLIENT_MTLS_*.
 type ClientTLS struct {
-	CertFile, KeyFile, CABundle, KeyfilePassword string
-	Verify, CheckHostname                        *bool
+	TLSFiles
+	Verify, CheckHostname *bool
 }
 
 // ServerSettings is the plugin server's own block; present at all, it disables
@@ -59,8 +69,8 @@ type ServerSettings struct {
 
 // ServerTLS is server_settings.tls.
 type ServerTLS struct {
-	CertFile, KeyFile, CABundle, KeyfilePassword string
-	SSLCertReqs                                  *int
+	TLSFiles
+	SSLCertReqs *int
 }
 
 // Protocols the gateway accepts in mcp.proto (case-sensitive).

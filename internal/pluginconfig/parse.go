@@ -256,15 +256,10 @@ func mcp(n *yaml.Node, plugin string) (*MCP, error) {
 func clientTLS(n *yaml.Node) (*ClientTLS, error) {
 	t := &ClientTLS{}
 	return t, each(n, "`tls`", func(key string, _, v *yaml.Node) error {
+		if dst := t.field(key); dst != nil {
+			return str(v, key, dst)
+		}
 		switch key {
-		case "certfile":
-			return str(v, key, &t.CertFile)
-		case "keyfile":
-			return str(v, key, &t.KeyFile)
-		case "ca_bundle":
-			return str(v, key, &t.CABundle)
-		case "keyfile_password":
-			return str(v, key, &t.KeyfilePassword)
 		case "verify":
 			return decode(v, &t.Verify, key, "true or false")
 		case "check_hostname":
@@ -287,15 +282,10 @@ func serverSettings(n *yaml.Node) (*ServerSettings, error) {
 		case "tls":
 			s.TLS = &ServerTLS{}
 			return each(v, "`server_settings.tls`", func(key string, _, v *yaml.Node) error {
+				if dst := s.TLS.field(key); dst != nil {
+					return str(v, key, dst)
+				}
 				switch key {
-				case "certfile":
-					return str(v, key, &s.TLS.CertFile)
-				case "keyfile":
-					return str(v, key, &s.TLS.KeyFile)
-				case "ca_bundle":
-					return str(v, key, &s.TLS.CABundle)
-				case "keyfile_password":
-					return str(v, key, &s.TLS.KeyfilePassword)
 				case "ssl_cert_reqs":
 					if err := decode(v, &s.TLS.SSLCertReqs, key, "an integer 0-2"); err != nil {
 						return err

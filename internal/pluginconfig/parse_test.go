@@ -45,6 +45,9 @@ func TestMixedConfig(t *testing.T) {
 	if stdio.MCP.TLSEnabled() || stdio.MCP.Script == "" || uds.MCP.UDS == "" || uds.MCP.URLInfo.Port != 80 {
 		t.Errorf("stdio/uds %+v %+v", stdio.MCP, uds.MCP)
 	}
+	if ext.MCP.TLS.CertFile != "certs/mcp/gateway/client.crt" || f.ServerSettings.TLS.CertFile != "a" {
+		t.Errorf("TLS file fields lost: %+v %+v", ext.MCP.TLS, f.ServerSettings.TLS)
+	}
 	if *f.ServerSettings.Port != 8000 || *f.ServerSettings.TLS.SSLCertReqs != 2 || f.Extra["extra_top"] != 1 {
 		t.Errorf("server settings %+v", f.ServerSettings)
 	}
