@@ -1,0 +1,10 @@
+terraform {
+  required_providers {
+    mcptls = {
+      source = "mcptls/mcptls"
+    }
+  }
+}
+
+# The provider takes no configuration.
+provider "mcptls" {}
