@@ -51,3 +51,24 @@ output "expiry" {
     { for name, cert in mcptls_plugin_cert.this : name => cert.not_after },
   )
 }
+
+# Every file of the guide's certs/mcp tree, for scripts/writecerts (the quickstart
+# cannot use the local provider from the registry here).
+output "files" {
+  sensitive = true
+  value = merge(
+    {
+      "ca/ca.crt"          = mcptls_ca.this.cert_pem
+      "ca/ca.key"          = mcptls_ca.this.private_key_pem
+      "gateway/client.crt" = mcptls_gateway_cert.this.cert_pem
+      "gateway/client.key" = mcptls_gateway_cert.this.private_key_pem
+      "gateway/client.pem" = mcptls_gateway_cert.this.client_pem
+      "gateway/ca.crt"     = mcptls_gateway_cert.this.ca_cert_pem
+    },
+    merge([for name, cert in mcptls_plugin_cert.this : {
+      "plugins/${name}/server.crt" = cert.cert_pem
+      "plugins/${name}/server.key" = cert.private_key_pem
+      "plugins/${name}/ca.crt"     = cert.ca_cert_pem
+    }]...),
+  )
+}
