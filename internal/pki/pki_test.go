@@ -263,14 +263,14 @@ func TestMutualTLSHandshake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	go func() {
 		for {
 			conn, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			go func() { defer conn.Close(); _, _ = io.WriteString(conn, "ok") }()
+			go func() { defer func() { _ = conn.Close() }(); _, _ = io.WriteString(conn, "ok") }()
 		}
 	}()
 	dial := func(host, certPEM, keyPEM string) error {
@@ -286,7 +286,7 @@ func TestMutualTLSHandshake(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		defer conn.Close()
+		defer func() { _ = conn.Close() }()
 		// In TLS 1.3 the server judges the client certificate after the client's
 		// handshake returns: the refusal arrives on the first read.
 		_, err = io.ReadAll(conn)

@@ -1,6 +1,7 @@
 package pluginconfig
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -27,7 +28,7 @@ var defaultPorts = map[string]int{"http": 80, "https": 443, "ws": 80, "wss": 443
 func ParseURL(raw string) (URLInfo, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return URLInfo{}, fmt.Errorf("url %q is malformed: %v", raw, unwrapURLError(err))
+		return URLInfo{}, fmt.Errorf("url %q is malformed: %w", raw, unwrapURLError(err))
 	}
 	scheme := strings.ToLower(u.Scheme)
 	def, ok := defaultPorts[scheme]
@@ -50,7 +51,8 @@ func ParseURL(raw string) (URLInfo, error) {
 }
 
 func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err
