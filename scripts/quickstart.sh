@@ -18,6 +18,10 @@ cd "$qs"
 "$tf" apply -auto-approve -input=false
 "$tf" plan -detailed-exitcode -input=false >/dev/null && echo "A second plan is empty: no changes."
 
+echo
+echo "Certificate expiry (like make certs-mcp-check):"
+"$tf" output -json expiry | go run "$root/scripts/expiry"
+
 certs="$qs/certs/mcp"
 echo
 echo "Writing $certs (keys 600, certificates 644):"
