@@ -83,9 +83,7 @@ func (p *parser) file(root *yaml.Node) (*File, error) {
 			f.ServerSettings = s
 			return err
 		default:
-			var extra any
-			_ = v.Decode(&extra)
-			f.Extra[key] = extra
+			keep(f.Extra, key, v)
 		}
 		return nil
 	})
@@ -111,6 +109,13 @@ func (p *parser) file(root *yaml.Node) (*File, error) {
 		f.Plugins = append(f.Plugins, *pl)
 	}
 	return f, nil
+}
+
+// keep stores a key this package does not model, so nothing in the file is lost.
+func keep(extra map[string]any, key string, v *yaml.Node) {
+	var value any
+	_ = v.Decode(&value) // a node that decodes to nothing is kept as nil
+	extra[key] = value
 }
 
 // decode reads a value of a modelled key, naming the key and its position on a type mismatch.
@@ -159,9 +164,7 @@ func (p *parser) plugin(n *yaml.Node) (*Plugin, error) {
 		case "mcp":
 			mcpNode = v
 		default:
-			var extra any
-			_ = v.Decode(&extra)
-			pl.Extra[key] = extra
+			keep(pl.Extra, key, v)
 		}
 		return nil
 	})
@@ -217,9 +220,7 @@ func mcp(n *yaml.Node, plugin string) (*MCP, error) {
 			m.TLS = t
 			return err
 		default:
-			var extra any
-			_ = v.Decode(&extra)
-			m.Extra[key] = extra
+			keep(m.Extra, key, v)
 		}
 		return nil
 	})
