@@ -150,7 +150,7 @@ func TestKeyAlgorithms(t *testing.T) {
 func TestParseIssuerErrors(t *testing.T) {
 	t.Parallel()
 	issuer, caPEM, caKeyPEM := mustCA(t, ecdsaSpec(), testNow, 100)
-	_, otherKeyPEM := func() (any, string) { _, _, k := mustCA(t, ecdsaSpec(), testNow, 100); return nil, k }()
+	_, _, otherKeyPEM := mustCA(t, ecdsaSpec(), testNow, 100)
 	leaf, leafKey := mustLeaf(t, issuer, Request{Profile: ProfileClient, Subject: DefaultGatewaySubject, ValidityDays: 10, Now: testNow})
 	var certErr *CertError
 	var keyErr *KeyError

@@ -11,17 +11,6 @@ import (
 	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
-type compareEqual struct{}
-
-func (compareEqual) CompareValues(values ...any) error {
-	for _, v := range values[1:] {
-		if v != values[0] {
-			return fmt.Errorf("values differ: %v and %v", values[0], v)
-		}
-	}
-	return nil
-}
-
 // checkSANs parses the issued certificate and compares its SANs.
 func checkSANs(addr, wantDNS, wantIPs string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {

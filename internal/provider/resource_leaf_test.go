@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -30,7 +31,7 @@ func TestAccGatewayCert_inputsAndEnv(t *testing.T) {
 					// 825 days asked, cut to the CA's 365.
 					statecheck.ExpectKnownValue(gw, tfjsonpath.New("not_after"), knownvalue.StringExact("2027-03-01T12:00:00Z")),
 					statecheck.ExpectKnownValue(gw, tfjsonpath.New("client_pem"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)BEGIN CERTIFICATE.*BEGIN PRIVATE KEY`))),
-					statecheck.CompareValuePairs(gw, tfjsonpath.New("ca_cert_pem"), "mcptls_ca.ca", tfjsonpath.New("cert_pem"), compareEqual{}),
+					statecheck.CompareValuePairs(gw, tfjsonpath.New("ca_cert_pem"), "mcptls_ca.ca", tfjsonpath.New("cert_pem"), compare.ValuesSame()),
 					statecheck.ExpectKnownValue(gw, tfjsonpath.New("client_env"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"PLUGINS_CLIENT_MTLS_CERTFILE":       knownvalue.StringExact("certs/mcp/gateway/client.crt"),
 						"PLUGINS_CLIENT_MTLS_KEYFILE":        knownvalue.StringExact("certs/mcp/gateway/client.key"),
@@ -209,19 +210,11 @@ func TestAccImport(t *testing.T) {
 		return func(s *terraform.State) (string, error) {
 			rs := s.RootModule().Resources[addr].Primary.Attributes
 			target := filepath.Join(dir, sub)
-			if err := os.MkdirAll(target, 0o700); err != nil {
-				return "", err
-			}
 			files := map[string]string{certFile: rs["cert_pem"], keyFile: rs["private_key_pem"]}
 			if ca, ok := rs["ca_cert_pem"]; ok {
 				files["ca.crt"] = ca
 			}
-			for name, content := range files {
-				if err := os.WriteFile(filepath.Join(target, name), []byte(content), 0o600); err != nil {
-					return "", err
-				}
-			}
-			return target, nil
+			return target, writeFiles(target, files)
 		}
 	}
 	// The CA key and the URL are not in the directory, and cert_dir (with the env
@@ -240,19 +233,24 @@ func TestAccImport(t *testing.T) {
 					target := filepath.Join(dir, "mismatch")
 					gw := s.RootModule().Resources["mcptls_gateway_cert.gw"].Primary.Attributes
 					ca := s.RootModule().Resources["mcptls_ca.ca"].Primary.Attributes
-					for name, content := range map[string]string{"client.crt": gw["cert_pem"], "client.key": ca["private_key_pem"], "ca.crt": ca["cert_pem"]} {
-						if err := os.MkdirAll(target, 0o700); err != nil {
-							return "", err
-						}
-						if err := os.WriteFile(filepath.Join(target, name), []byte(content), 0o600); err != nil {
-							return "", err
-						}
-					}
-					return target, nil
+					return target, writeFiles(target, map[string]string{"client.crt": gw["cert_pem"], "client.key": ca["private_key_pem"], "ca.crt": ca["cert_pem"]})
 				},
 				ExpectError: regexp.MustCompile(`client\.key\s+does\s+not\s+hold\s+the\s+private\s+key\s+of`),
 			},
 			{Config: config, ResourceName: "mcptls_plugin_cert.p", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore, ImportStateIdFunc: writeFrom("mcptls_plugin_cert.p", "plugins/OPAPluginFilter", "server.crt", "server.key")},
 		},
 	})
+}
+
+// writeFiles lays files out in dir as the Makefile would, for import tests.
+func writeFiles(dir string, files map[string]string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
 }
