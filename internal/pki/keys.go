@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Key algorithms accepted by key_algorithm.
@@ -133,12 +134,17 @@ func EncodePrivateKey(key crypto.Signer) (string, error) {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
 }
 
+var errEncryptedKey = errors.New("encrypted private keys are not supported: decrypt it first (openssl pkey -in key.pem -out plain.pem)")
+
 // ParsePrivateKey reads a PKCS#8, PKCS#1 or SEC1 PEM private key. Its errors never
 // quote the input.
 func ParsePrivateKey(pemText string) (crypto.Signer, error) {
 	block, err := singleBlock(pemText)
 	if err != nil {
 		return nil, err
+	}
+	if strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+		return nil, errEncryptedKey
 	}
 	var key any
 	switch block.Type {
@@ -149,7 +155,7 @@ func ParsePrivateKey(pemText string) (crypto.Signer, error) {
 	case "EC PRIVATE KEY":
 		key, err = x509.ParseECPrivateKey(block.Bytes)
 	case "ENCRYPTED PRIVATE KEY":
-		return nil, errors.New("encrypted private keys are not supported: decrypt it first")
+		return nil, errEncryptedKey
 	default:
 		return nil, fmt.Errorf("PEM block type %q is not a private key", block.Type)
 	}

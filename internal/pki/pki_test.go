@@ -16,7 +16,7 @@ var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func ecdsaSpec() KeySpec { return KeySpec{Algorithm: AlgorithmECDSA, Curve: CurveP256} }
 
-func mustCA(t *testing.T, spec KeySpec, now time.Time, days int) (*Issuer, string, string) {
+func mustCA(t testing.TB, spec KeySpec, now time.Time, days int) (*Issuer, string, string) {
 	t.Helper()
 	key, err := GenerateKey(spec, nil)
 	if err != nil {
@@ -165,6 +165,8 @@ func TestParseIssuerErrors(t *testing.T) {
 		{"garbage key", caPEM, "nope", &keyErr, "no PEM block"},
 		{"cert as key", caPEM, caPEM, &keyErr, "is not a private key"},
 		{"foreign key", caPEM, otherKeyPEM, &keyErr, "does not match"},
+		{"PKCS#8 encrypted key", caPEM, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", &keyErr, "encrypted private keys are not supported"},
+		{"legacy encrypted key", caPEM, "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END EC PRIVATE KEY-----\n", &keyErr, "encrypted private keys are not supported"},
 	}
 	for _, c := range cases {
 		_, err := ParseIssuer(c.cert, c.key)

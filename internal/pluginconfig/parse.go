@@ -291,8 +291,9 @@ func serverSettings(n *yaml.Node) (*ServerSettings, error) {
 					if err := decode(v, &s.TLS.SSLCertReqs, key, "an integer 0-2"); err != nil {
 						return err
 					}
-					if r := *s.TLS.SSLCertReqs; r < 0 || r > 2 {
-						return errorAt(v, "`ssl_cert_reqs` must be 0, 1 or 2, got %d", r)
+					// YAML null decodes to nil: unset, like every other null here.
+					if r := s.TLS.SSLCertReqs; r != nil && (*r < 0 || *r > 2) {
+						return errorAt(v, "`ssl_cert_reqs` must be 0, 1 or 2, got %d", *r)
 					}
 				}
 				return nil
