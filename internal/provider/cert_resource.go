@@ -59,6 +59,8 @@ func (r *certResource) now() time.Time {
 	return r.clock.Now()
 }
 
+// ValidateConfig also runs during apply, with values that were unknown at plan
+// time, so a bad CA input from another resource fails there before any change.
 func (r *certResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	cfg := r.kind.newModel()
 	if resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...); resp.Diagnostics.HasError() {
@@ -206,19 +208,11 @@ func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 }
 
 // Update changes only what does not define the certificate: env settings,
-// early_renewal_days, a re-encoded CA key. A CA key that was unknown at plan
-// time is checked here; on error the prior state stays as it was.
+// early_renewal_days, a re-encoded CA key.
 func (r *certResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "private_key_pem", "ca_private_key_pem")
 	plan := r.kind.newModel()
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...); resp.Diagnostics.HasError() {
 		return
-	}
-	if leaf := plan.leafFields(); leaf != nil {
-		_, diags := parseIssuer(leaf)
-		if resp.Diagnostics.Append(diags...); diags.HasError() {
-			return
-		}
 	}
 	f := plan.fields()
 	due, _ := f.renewalDue(r.now())
