@@ -200,7 +200,7 @@ func (p *parser) plugin(n *yaml.Node) (*Plugin, error) {
 func mcp(n *yaml.Node, plugin string) (*MCP, error) {
 	m := &MCP{Extra: map[string]any{}}
 	var urlNode, protoNode, tlsNode *yaml.Node
-	err := each(n, "`mcp`", func(key string, _, v *yaml.Node) error {
+	err := each(n, "`mcp`", func(key string, k, v *yaml.Node) error {
 		switch key {
 		case "proto":
 			protoNode = v
@@ -215,7 +215,7 @@ func mcp(n *yaml.Node, plugin string) (*MCP, error) {
 		case "cmd":
 			return decode(v, &m.Cmd, key, "a list of strings")
 		case "tls":
-			tlsNode = v
+			tlsNode = k // a misplaced block is reported at its key
 			t, err := clientTLS(v)
 			m.TLS = t
 			return err

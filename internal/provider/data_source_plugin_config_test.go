@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -101,29 +100,6 @@ data "mcptls_plugin_config" "c" {
 				})),
 			},
 		}},
-	})
-}
-
-func TestAccPluginConfig_errors(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	unreadable := filepath.Join(dir, "nope.yaml")
-	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("plugins:\n  - name: a\n    kind: external\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
-		Steps: []resource.TestStep{
-			{Config: fmt.Sprintf(`data "mcptls_plugin_config" "c" { path = %q }`, unreadable), ExpectError: regexp.MustCompile(`(?s)cannot\s+read\s+plugin\s+config.*no\s+such\s+file`)},
-			{Config: fmt.Sprintf(`data "mcptls_plugin_config" "c" { path = %q }`, bad), ExpectError: regexp.MustCompile(`(?s)line\s+2,\s+column\s+5:\s+external\s+plugin\s+"a"\s+needs\s+an\s+.mcp.\s+block`)},
-			{Config: `data "mcptls_plugin_config" "c" { content = "plugin_dirs: []" }`, ExpectError: regexp.MustCompile(`(?s)line\s+1,\s+column\s+1:\s+no\s+.plugins.\s+list`)},
-			{Config: `data "mcptls_plugin_config" "c" {}`, ExpectError: regexp.MustCompile(`(Invalid Attribute Combination|Missing Attribute Configuration)`)},
-			{Config: fmt.Sprintf(`data "mcptls_plugin_config" "c" {
-  path    = %q
-  content = "plugins: []"
-}`, bad), ExpectError: regexp.MustCompile(`(Invalid Attribute Combination|Missing Attribute Configuration)`)},
-		},
 	})
 }
 

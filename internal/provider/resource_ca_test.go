@@ -88,19 +88,3 @@ resource "mcptls_ca" "ca" {
 	})
 }
 
-func TestAccCA_badInput(t *testing.T) {
-	t.Parallel()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
-		Steps: []resource.TestStep{
-			{Config: `resource "mcptls_ca" "ca" {
-  validity_days      = 30
-  early_renewal_days = 30
-}`, ExpectError: regexp.MustCompile(`(?s)early_renewal_days.*must be less than validity_days`)},
-			{Config: `resource "mcptls_ca" "ca" { validity_days = 0 }`, ExpectError: regexp.MustCompile(`(?s)validity_days.*between 1 and 36500`)},
-			{Config: `resource "mcptls_ca" "ca" { key_algorithm = "DSA" }`, ExpectError: regexp.MustCompile(`(?s)key_algorithm.*value must be one of`)},
-			{Config: `resource "mcptls_ca" "ca" { rsa_bits = 1024 }`, ExpectError: regexp.MustCompile(`(?s)rsa_bits.*value must be one of`)},
-			{Config: `resource "mcptls_ca" "ca" { ecdsa_curve = "P521" }`, ExpectError: regexp.MustCompile(`(?s)ecdsa_curve.*value must be one of`)},
-		},
-	})
-}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -146,57 +145,6 @@ resource "mcptls_ca" "ca" {
 			},
 		},
 	})
-}
-
-func TestAccLeaf_badInput(t *testing.T) {
-	t.Parallel()
-	const otherCA = `
-resource "mcptls_ca" "other" { key_algorithm = "ECDSA" }
-`
-	gwWith := func(cert, key string) string {
-		return caConfig + otherCA + fmt.Sprintf(`
-resource "mcptls_gateway_cert" "gw" {
-  ca_cert_pem        = %s
-  ca_private_key_pem = %s
-  key_algorithm      = "ECDSA"
-}`, cert, key)
-	}
-	steps := []resource.TestStep{
-		{Config: gwWith(`"not a pem"`, "mcptls_ca.ca.private_key_pem"), ExpectError: regexp.MustCompile(`(?s)ca_cert_pem.*no PEM block found`)},
-		{Config: gwWith("mcptls_ca.ca.cert_pem", `"not a pem"`), ExpectError: regexp.MustCompile(`(?s)ca_private_key_pem.*no PEM block found`)},
-		{Config: gwWith("mcptls_ca.ca.cert_pem", "mcptls_ca.other.private_key_pem"), ExpectError: regexp.MustCompile(`(?s)ca_private_key_pem.*does not match the CA certificate`)},
-	}
-	for _, c := range []struct{ body, want string }{
-		{`name = "my_plugin"`, `(?s)name.*cannot be a DNS name`},
-		{`name = "p"
-  url = "ftp://x/mcp"`, `(?s)url.*scheme "ftp" is not supported`},
-		{`name = "p"
-  url = "http://:80/mcp"`, `(?s)url.*has no host`},
-		{`name = "p"
-  ip_addresses = ["300.0.0.1"]`, `(?s)"300.0.0.1" is not an IP address`},
-		{`name = "p"
-  dns_names = ["bad_name"]`, `(?s)"bad_name" is not a valid DNS name`},
-		{`name = "p"
-  server_port = 65000`, `(?s)server_port.*health port`},
-		{`name = "p"
-  ssl_cert_reqs = 3`, `(?s)ssl_cert_reqs.*between 0 and 2`},
-		{`name = "p"
-  cert_dir = ""`, `(?s)cert_dir.*at least 1`},
-	} {
-		steps = append(steps, resource.TestStep{Config: caConfig + leafConfig("mcptls_plugin_cert", "p", "  "+c.body), ExpectError: regexp.MustCompile(c.want)})
-	}
-	// A leaf certificate is not a CA.
-	steps = append(steps, resource.TestStep{
-		Config: caConfig + leafConfig("mcptls_gateway_cert", "gw", "") + `
-resource "mcptls_plugin_cert" "p" {
-  name               = "p"
-  ca_cert_pem        = mcptls_gateway_cert.gw.cert_pem
-  ca_private_key_pem = mcptls_gateway_cert.gw.private_key_pem
-  key_algorithm      = "ECDSA"
-}`,
-		ExpectError: regexp.MustCompile(`(?s)ca_cert_pem.*is not a CA`),
-	})
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories(newFakeClock(t0)), Steps: steps})
 }
 
 // TestAccImport adopts files laid out as `make certs-mcp-all` writes them.

@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"net"
 	"path/filepath"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -62,10 +64,12 @@ func NewPluginCertResource() resource.Resource {
 					"dns_names": schema.SetAttribute{
 						MarkdownDescription: "Extra DNS SANs. A new certificate is issued only when the SANs change.",
 						Optional:            true, ElementType: types.StringType,
+						Validators: []validator.Set{setvalidator.ValueStringsAre(dnsNameValidator)},
 					},
 					"ip_addresses": schema.SetAttribute{
 						MarkdownDescription: "Extra IP SANs. A new certificate is issued only when the SANs change.",
 						Optional:            true, ElementType: types.StringType,
+						Validators: []validator.Set{setvalidator.ValueStringsAre(ipAddressValidator)},
 					},
 					"server_host": schema.StringAttribute{
 						MarkdownDescription: "`PLUGINS_SERVER_HOST`, the bind address. Default `" + envmap.DefaultServerHost + "`.",
@@ -105,7 +109,12 @@ func (m *pluginModel) validate() diag.Diagnostics {
 		}
 	}
 	if !m.URL.IsUnknown() && !m.URL.IsNull() {
-		if _, err := pluginconfig.ParseURL(m.URL.ValueString()); err != nil {
+		u, err := pluginconfig.ParseURL(m.URL.ValueString())
+		if err == nil && net.ParseIP(u.Host) == nil {
+			// The host becomes a DNS SAN (dns_names and ip_addresses have validators of their own).
+			err = pki.ValidateDNSName(u.Host)
+		}
+		if err != nil {
 			diags.AddAttributeError(path.Root("url"), "Invalid plugin URL", err.Error())
 		}
 	}
@@ -113,12 +122,6 @@ func (m *pluginModel) validate() diag.Diagnostics {
 		if err := envmap.ValidatePort(int(m.ServerPort.ValueInt64())); err != nil {
 			diags.AddAttributeError(path.Root("server_port"), "Invalid server port", err.Error())
 		}
-	}
-	if diags.HasError() || !m.sanInputsKnown() {
-		return diags
-	}
-	if _, d := m.sans(); d.HasError() {
-		diags.Append(d...)
 	}
 	return diags
 }
@@ -143,8 +146,8 @@ func (m *pluginModel) sans() (pki.SANs, diag.Diagnostics) {
 		host = u.Host
 	}
 	sans, err := pki.PluginSANs(m.Name.ValueString(), host, dns, ips)
-	if err != nil {
-		diags.AddAttributeError(path.Root("dns_names"), "Invalid subject alternative name", err.Error())
+	if err != nil { // validation has named the attribute already; this is a backstop
+		diags.AddError("Invalid subject alternative name", err.Error())
 	}
 	return sans, diags
 }

@@ -1,0 +1,171 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// badInput is one row of the bad-input table: what a user wrote, where the
+// diagnostic points (an attribute, or a YAML line and column) and what it says.
+// templates/guides/diagnostics.md.tmpl renders the same table for users.
+type badInput struct {
+	input   string // for the guide
+	where   string // attribute or YAML position named by the diagnostic
+	summary string
+	says    string // words of the detail; line breaks in Terraform's output are free
+	config  string
+}
+
+// pem inputs reused by several rows.
+const (
+	notPEM       = `"not a pem"`
+	encryptedKey = `"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"`
+)
+
+// caInput is a CA with the given body.
+func caInput(body string) string { return "resource \"mcptls_ca\" \"ca\" {\n" + body + "\n}\n" }
+
+// gatewayInput signs a gateway cert with the given CA cert and key expressions.
+func gatewayInput(cert, key string) string {
+	return caConfig + `
+resource "mcptls_ca" "other" { key_algorithm = "ECDSA" }
+` + fmt.Sprintf(`
+resource "mcptls_gateway_cert" "gw" {
+  ca_cert_pem        = %s
+  ca_private_key_pem = %s
+  key_algorithm      = "ECDSA"
+}`, cert, key)
+}
+
+// pluginInput is a plugin cert with the given body.
+func pluginInput(body string) string {
+	return caConfig + leafConfig("mcptls_plugin_cert", "p", "  "+body)
+}
+
+// configInput reads YAML through the data source.
+func configInput(yaml string) string {
+	return fmt.Sprintf("data \"mcptls_plugin_config\" \"c\" {\n  content = %q\n}\n", yaml)
+}
+
+func badInputs(missingFile string) []badInput {
+	return []badInput{
+		// The plugin config (design: missing file, invalid YAML, no plugins list,
+		// duplicate names, external plugin without mcp, malformed URL).
+		{"`path` to a file that does not exist", "path", "Invalid plugin config", "cannot read plugin config", fmt.Sprintf("data \"mcptls_plugin_config\" \"c\" {\n  path = %q\n}\n", missingFile)},
+		{"YAML that does not parse", "line 4", "Invalid plugin config", "invalid YAML: found character that cannot start any token", configInput("plugins:\n  - name: a\n    kind: native\n    kind: @x\n")},
+		{"no top-level `plugins`", "line 1, column 1", "Invalid plugin config", "no `plugins` list", configInput("plugin_dirs: []\n")},
+		{"`plugins` is not a list", "line 1, column 10", "Invalid plugin config", "`plugins` must be a list", configInput("plugins: {}\n")},
+		{"two plugins with one name", "line 4, column 5", "Invalid plugin config", `duplicate plugin name "a" (first at line 2)`, configInput("plugins:\n  - name: a\n    kind: native\n  - name: a\n    kind: native\n")},
+		{"external plugin without `mcp`", "line 2, column 5", "Invalid plugin config", "external plugin \"a\" needs an `mcp` block", configInput("plugins:\n  - name: a\n    kind: external\n")},
+		{"a plugin without `name`", "line 2, column 5", "Invalid plugin config", "a plugin needs a `name`", configInput("plugins:\n  - kind: native\n")},
+		{"`mcp.url` with an unsupported scheme", "line 6, column 12", "Invalid plugin config", `scheme "ftp" is not supported`, configInput("plugins:\n  - name: a\n    kind: external\n    mcp:\n      proto: SSE\n      url: ftp://x/mcp\n")},
+		{"`mcp.proto` in the wrong case", "line 5, column 14", "Invalid plugin config", `proto "sse" is not one of`, configInput("plugins:\n  - name: a\n    kind: external\n    mcp:\n      proto: sse\n      url: http://x/mcp\n")},
+		{"`mcp.tls` on STDIO", "line 7, column 7", "Invalid plugin config", "`tls` applies only to SSE and STREAMABLEHTTP", configInput("plugins:\n  - name: a\n    kind: external\n    mcp:\n      proto: STDIO\n      script: run.py\n      tls:\n        verify: true\n")},
+		{"`ssl_cert_reqs: 3` in `server_settings`", "line 4, column 20", "Invalid plugin config", "`ssl_cert_reqs` must be 0, 1 or 2, got 3", configInput("plugins: []\nserver_settings:\n  tls:\n    ssl_cert_reqs: 3\n")},
+		{"neither `path` nor `content`", "mcptls_plugin_config", "Missing Attribute Configuration", "Exactly one of these attributes must be configured: [path,content]", "data \"mcptls_plugin_config\" \"c\" {}\n"},
+		{"both `path` and `content`", "path", "Invalid Attribute Combination", "", fmt.Sprintf("data \"mcptls_plugin_config\" \"c\" {\n  path    = %q\n  content = \"plugins: []\"\n}\n", missingFile)},
+
+		// The CA inputs of a leaf (design: not a CA, does not match its key).
+		{"`ca_cert_pem` that is not PEM", "ca_cert_pem", "Invalid CA certificate", "no PEM block found", gatewayInput(notPEM, "mcptls_ca.ca.private_key_pem")},
+		{"`ca_cert_pem` that is a leaf certificate", "ca_cert_pem", "Invalid CA certificate", "is not a CA (basicConstraints CA:TRUE is missing)", caConfig + leafConfig("mcptls_gateway_cert", "gw", "") + `
+resource "mcptls_plugin_cert" "p" {
+  name               = "p"
+  ca_cert_pem        = mcptls_gateway_cert.gw.cert_pem
+  ca_private_key_pem = mcptls_gateway_cert.gw.private_key_pem
+  key_algorithm      = "ECDSA"
+}`},
+		{"`ca_cert_pem` holding a key", "ca_cert_pem", "Invalid CA certificate", `PEM block type "PRIVATE KEY" is not a CERTIFICATE`, gatewayInput("mcptls_ca.ca.private_key_pem", "mcptls_ca.ca.private_key_pem")},
+		{"`ca_private_key_pem` that is not PEM", "ca_private_key_pem", "Invalid CA private key", "no PEM block found", gatewayInput("mcptls_ca.ca.cert_pem", notPEM)},
+		{"`ca_private_key_pem` of another CA", "ca_private_key_pem", "Invalid CA private key", "the private key does not match the CA certificate's public key", gatewayInput("mcptls_ca.ca.cert_pem", "mcptls_ca.other.private_key_pem")},
+		{"`ca_private_key_pem` encrypted", "ca_private_key_pem", "Invalid CA private key", "encrypted private keys are not supported", gatewayInput("mcptls_ca.ca.cert_pem", encryptedKey)},
+
+		// Validity and keys (design: validity out of range).
+		{"`validity_days = 0`", "validity_days", "Invalid Attribute Value", "must be between 1 and 36500", caInput("validity_days = 0")},
+		{"`validity_days = 36501`", "validity_days", "Invalid Attribute Value", "must be between 1 and 36500", caInput("validity_days = 36501")},
+		{"`early_renewal_days` not below `validity_days`", "early_renewal_days", "Renewal window covers the whole validity", "must be less than validity_days", caInput("validity_days = 30\nearly_renewal_days = 30")},
+		{"`key_algorithm = \"DSA\"`", "key_algorithm", "Invalid Attribute Value Match", "value must be one of", caInput(`key_algorithm = "DSA"`)},
+		{"`rsa_bits = 1024`", "rsa_bits", "Invalid Attribute Value Match", "value must be one of", caInput("rsa_bits = 1024")},
+		{"`ecdsa_curve = \"P521\"`", "ecdsa_curve", "Invalid Attribute Value Match", "value must be one of", caInput(`ecdsa_curve = "P521"`)},
+
+		// Plugin certificate inputs (design: a name that cannot be a DNS name, a malformed URL).
+		{"`name` with an underscore", "name", "Invalid plugin name", "cannot be a DNS name", pluginInput(`name = "my_plugin"`)},
+		{"`name` longer than 52 characters", "name", "Invalid plugin name", "", pluginInput(`name = "` + strings.Repeat("a", 53) + `"`)},
+		{"`url` with an unsupported scheme", "url", "Invalid plugin URL", `scheme "ftp" is not supported`, pluginInput("name = \"p\"\n  url = \"ftp://x/mcp\"")},
+		{"`url` without a host", "url", "Invalid plugin URL", "has no host", pluginInput("name = \"p\"\n  url = \"http://:80/mcp\"")},
+		{"`url` whose host cannot be a DNS name", "url", "Invalid plugin URL", `"bad_host" is not a valid DNS name`, pluginInput("name = \"p\"\n  url = \"http://bad_host/mcp\"")},
+		{"`ip_addresses` element that is not an IP", "ip_addresses", "Invalid IP address", `"300.0.0.1" is not an IP address`, pluginInput("name = \"p\"\n  ip_addresses = [\"300.0.0.1\"]")},
+		{"`dns_names` element that is not a DNS name", "dns_names", "Invalid DNS name", `"bad_name" is not a valid DNS name`, pluginInput("name = \"p\"\n  dns_names = [\"bad_name\"]")},
+		{"`server_port` whose health port (+1000) exceeds 65535", "server_port", "Invalid server port", "health port", pluginInput("name = \"p\"\n  server_port = 65000")},
+		{"`ssl_cert_reqs = 3`", "ssl_cert_reqs", "Invalid Attribute Value", "between 0 and 2", pluginInput("name = \"p\"\n  ssl_cert_reqs = 3")},
+		{"`cert_dir = \"\"`", "cert_dir", "Invalid Attribute Value Length", "at least 1", pluginInput("name = \"p\"\n  cert_dir = \"\"")},
+	}
+}
+
+// words turns plain text into a pattern that lets Terraform wrap lines anywhere
+// between words.
+func words(text string) string {
+	return strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`)
+}
+
+func (b badInput) pattern() *regexp.Regexp {
+	return regexp.MustCompile(`(?s)Error: ` + words(b.summary) + `.*` + words(b.where) + `.*` + words(b.says))
+}
+
+// TestAccBadInput plans every row and asserts its diagnostic. Each fails at
+// plan time, so none changes state.
+func TestAccBadInput(t *testing.T) {
+	t.Parallel()
+	for _, b := range badInputs(filepath.Join(t.TempDir(), "missing.yaml")) {
+		t.Run(b.input, func(t *testing.T) {
+			t.Parallel()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+				Steps:                    []resource.TestStep{{Config: b.config, ExpectError: b.pattern()}},
+			})
+		})
+	}
+}
+
+// TestDiagnosticsGuideIsCurrent keeps the users' table in step with the tested
+// one. MCPTLS_UPDATE_GUIDE=1 rewrites it.
+func TestDiagnosticsGuideIsCurrent(t *testing.T) {
+	t.Parallel()
+	const file = "../../templates/guides/diagnostics.md.tmpl"
+	const begin, end = "<!-- bad-input table: generated by TestDiagnosticsGuideIsCurrent -->\n", "<!-- end of table -->\n"
+	var b strings.Builder
+	b.WriteString(begin + "| Input | Points at | Error | Says |\n|---|---|---|---|\n")
+	for _, row := range badInputs("missing.yaml") {
+		where := "`" + row.where + "`"
+		if strings.HasPrefix(row.where, "line ") {
+			where = row.where
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.input, where, row.summary, strings.ReplaceAll(row.says, "|", `\|`))
+	}
+	b.WriteString(end)
+	current, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(current)
+	i, j := strings.Index(text, begin), strings.Index(text, end)
+	if i < 0 || j < i {
+		t.Fatalf("%s lacks the table markers", file)
+	}
+	want := text[:i] + b.String() + text[j+len(end):]
+	if want == text {
+		return
+	}
+	if os.Getenv("MCPTLS_UPDATE_GUIDE") != "" {
+		if err := os.WriteFile(file, []byte(want), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s is stale: run MCPTLS_UPDATE_GUIDE=1 go test ./internal/provider -run TestDiagnosticsGuideIsCurrent", file)
+}
