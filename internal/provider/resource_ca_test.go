@@ -87,4 +87,3 @@ resource "mcptls_ca" "ca" {
 		},
 	})
 }
-
