@@ -172,11 +172,11 @@ func TestAccImport(t *testing.T) {
 		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
 		Steps: []resource.TestStep{
 			{Config: config},
-			{Config: config, ResourceName: "mcptls_ca.ca", ImportState: true, ImportStateVerify: true, ImportStateIdFunc: writeFrom("mcptls_ca.ca", "ca", "ca.crt", "ca.key"), ImportStateVerifyIdentifierAttribute: "id"},
-			{Config: config, ResourceName: "mcptls_gateway_cert.gw", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore, ImportStateIdFunc: writeFrom("mcptls_gateway_cert.gw", "gateway", "client.crt", "client.key")},
+			{ResourceName: "mcptls_ca.ca", ImportState: true, ImportStateVerify: true, ImportStateIdFunc: writeFrom("mcptls_ca.ca", "ca", "ca.crt", "ca.key"), ImportStateVerifyIdentifierAttribute: "id"},
+			{ResourceName: "mcptls_gateway_cert.gw", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore, ImportStateIdFunc: writeFrom("mcptls_gateway_cert.gw", "gateway", "client.crt", "client.key")},
 			{
 				// A key that is not the certificate's is refused.
-				Config: config, ResourceName: "mcptls_gateway_cert.gw", ImportState: true,
+				ResourceName: "mcptls_gateway_cert.gw", ImportState: true,
 				ImportStateIdFunc: func(s *terraform.State) (string, error) {
 					target := filepath.Join(dir, "mismatch")
 					gw := s.RootModule().Resources["mcptls_gateway_cert.gw"].Primary.Attributes
@@ -185,7 +185,7 @@ func TestAccImport(t *testing.T) {
 				},
 				ExpectError: regexp.MustCompile(`client\.key\s+does\s+not\s+hold\s+the\s+private\s+key\s+of`),
 			},
-			{Config: config, ResourceName: "mcptls_plugin_cert.p", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore, ImportStateIdFunc: writeFrom("mcptls_plugin_cert.p", "plugins/OPAPluginFilter", "server.crt", "server.key")},
+			{ResourceName: "mcptls_plugin_cert.p", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore, ImportStateIdFunc: writeFrom("mcptls_plugin_cert.p", "plugins/OPAPluginFilter", "server.crt", "server.key")},
 		},
 	})
 }

@@ -1,0 +1,49 @@
+# State fixture: terraform.tfstate beside this file was written by the provider
+# at schema version 0 (`MCPTLS_UPDATE_STATE_FIXTURE=1 make test` rewrites it).
+# Every later build must plan it empty. Test keys only: never use them.
+terraform {
+  required_providers {
+    mcptls = { source = "mcptls/mcptls" }
+  }
+}
+
+data "mcptls_plugin_config" "gateway" {
+  content = <<-YAML
+    plugins:
+      - name: DenyListPlugin
+        kind: external
+        mcp:
+          proto: STREAMABLEHTTP
+          url: https://127.0.0.1:8443/mcp
+  YAML
+}
+
+resource "mcptls_ca" "this" {
+  key_algorithm = "ECDSA"
+  common_name   = "Fixture-CA"
+  validity_days = 36500
+}
+
+resource "mcptls_gateway_cert" "this" {
+  ca_cert_pem        = mcptls_ca.this.cert_pem
+  ca_private_key_pem = mcptls_ca.this.private_key_pem
+  key_algorithm      = "ED25519"
+  validity_days      = 36000
+  cert_dir           = "/etc/mcp"
+  check_hostname     = false
+}
+
+resource "mcptls_plugin_cert" "this" {
+  for_each           = data.mcptls_plugin_config.gateway.external_plugins
+  name               = each.key
+  url                = each.value.url
+  dns_names          = ["plugin.internal"]
+  ip_addresses       = ["10.0.0.7"]
+  server_host        = "0.0.0.0"
+  ssl_cert_reqs      = 2
+  ca_cert_pem        = mcptls_ca.this.cert_pem
+  ca_private_key_pem = mcptls_ca.this.private_key_pem
+  key_algorithm      = "ECDSA"
+  ecdsa_curve        = "P384"
+  validity_days      = 36000
+}
