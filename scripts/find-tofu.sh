@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
-# Prints the absolute path of an OpenTofu CLI: `tofu` on PATH, else one built
-# from its Go module source into the tools cache (its release site is not
-# reachable here). With --build it builds when missing (about 6 minutes, once).
+# Prints the absolute path of OpenTofu at the pinned version, built from its Go
+# module source into the tools cache (its release site is not reachable here).
+# With --build it builds when missing (about 8 minutes on 2 cores, once).
 set -euo pipefail
 tools_dir=$1 version=$2 build=${3:-}
-if p=$(command -v tofu); then
-	readlink -f "$p"
-	exit 0
-fi
 built="$tools_dir/tofu-$version"
 if [ ! -x "$built" ] && [ "$build" = "--build" ]; then
 	echo "building OpenTofu v$version from its module source (a few minutes, once)" >&2
