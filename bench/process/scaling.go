@@ -56,6 +56,32 @@ resource "terraform_data" "p" {
 `, n)
 }
 
+// frameworkGraph is the same graph in bench/floorprovider, the smallest
+// framework provider: what the plugin protocol and the framework cost per
+// resource before any provider logic.
+func frameworkGraph(n int) string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    floor = { source = "mcptls/floor" }
+  }
+}
+
+resource "floor_thing" "ca" {
+  input = "ca"
+}
+
+resource "floor_thing" "gw" {
+  input = floor_thing.ca.output
+}
+
+resource "floor_thing" "p" {
+  count = %d
+  input = floor_thing.ca.output
+}
+`, n)
+}
+
 type sample struct{ apply, plan []time.Duration }
 
 // scaling measures both graphs at every size, interleaved so that drift in the
@@ -64,7 +90,7 @@ func scaling(b *bench, ns []int, runs int) {
 	graphs := []struct {
 		name   string
 		config func(int) string
-	}{{"mcptls", mcptlsGraph}, {"terraform_data", floorGraph}}
+	}{{"mcptls", mcptlsGraph}, {"terraform_data", floorGraph}, {"framework", frameworkGraph}}
 	samples := map[string]map[int]*sample{}
 	for _, g := range graphs {
 		samples[g.name] = map[int]*sample{}
@@ -83,26 +109,32 @@ func scaling(b *bench, ns []int, runs int) {
 	}
 
 	fmt.Printf("## CA + gateway + N plugins (ECDSA), median of %d runs, seconds\n\n", runs)
-	fmt.Println("| N | mcptls apply | terraform_data apply | mcptls no-op plan | terraform_data no-op plan |")
-	fmt.Println("|---|---|---|---|---|")
-	for _, n := range ns {
-		m, f := samples["mcptls"][n], samples["terraform_data"][n]
-		fmt.Printf("| %d | %s | %s | %s | %s |\n", n, seconds(median(m.apply)), seconds(median(f.apply)), seconds(median(m.plan)), seconds(median(f.plan)))
-	}
-	fmt.Println("\nMarginal cost per plugin (slope between sizes), milliseconds; target: mcptls within 3x of terraform_data")
+	fmt.Println("terraform_data is Terraform's built-in floor (no provider process); framework is")
+	fmt.Println("bench/floorprovider, the smallest terraform-plugin-framework provider.")
 	fmt.Println()
-	fmt.Println("| between | mcptls apply | terraform_data apply | ratio | mcptls plan | terraform_data plan | ratio |")
+	fmt.Println("| N | apply: mcptls | terraform_data | framework | no-op plan: mcptls | terraform_data | framework |")
+	fmt.Println("|---|---|---|---|---|---|---|")
+	for _, n := range ns {
+		m, f, w := samples["mcptls"][n], samples["terraform_data"][n], samples["framework"][n]
+		fmt.Printf("| %d | %s | %s | %s | %s | %s | %s |\n", n, seconds(median(m.apply)), seconds(median(f.apply)), seconds(median(w.apply)),
+			seconds(median(m.plan)), seconds(median(f.plan)), seconds(median(w.plan)))
+	}
+	fmt.Println("\nMarginal cost per plugin (slope between sizes), milliseconds, and mcptls's ratio to each floor; target: within 3x of terraform_data")
+	fmt.Println()
+	fmt.Println("| between | step | mcptls | terraform_data | framework | mcptls / terraform_data | mcptls / framework |")
 	fmt.Println("|---|---|---|---|---|---|---|")
 	for i := 1; i < len(ns); i++ {
 		lo, hi := ns[i-1], ns[i]
-		slope := func(g string, pick func(*sample) []time.Duration) float64 {
-			return float64(median(pick(samples[g][hi]))-median(pick(samples[g][lo]))) / float64(hi-lo) / float64(time.Millisecond)
+		for _, step := range []struct {
+			name string
+			pick func(*sample) []time.Duration
+		}{{"apply", func(s *sample) []time.Duration { return s.apply }}, {"no-op plan", func(s *sample) []time.Duration { return s.plan }}} {
+			slope := func(g string) float64 {
+				return float64(median(step.pick(samples[g][hi]))-median(step.pick(samples[g][lo]))) / float64(hi-lo) / float64(time.Millisecond)
+			}
+			m, f, w := slope("mcptls"), slope("terraform_data"), slope("framework")
+			fmt.Printf("| %d-%d | %s | %.1f | %.1f | %.1f | %.2fx | %.2fx |\n", lo, hi, step.name, m, f, w, m/f, m/w)
 		}
-		applies := func(s *sample) []time.Duration { return s.apply }
-		plans := func(s *sample) []time.Duration { return s.plan }
-		ma, fa := slope("mcptls", applies), slope("terraform_data", applies)
-		mp, fp := slope("mcptls", plans), slope("terraform_data", plans)
-		fmt.Printf("| %d-%d | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx |\n", lo, hi, ma, fa, ma/fa, mp, fp, mp/fp)
 	}
 	fmt.Println()
 }

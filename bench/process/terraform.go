@@ -22,12 +22,17 @@ func newBench(tf string) *bench {
 	must(err)
 	b := &bench{tf: tf, scratch: scratch, rc: filepath.Join(scratch, "terraformrc")}
 	bin := filepath.Join(scratch, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-mcptls"), ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		log.Fatalf("go build (run from the repository root): %v\n%s", err, out)
+	for name, pkg := range map[string]string{"terraform-provider-mcptls": ".", "terraform-provider-floor": "./bench/floorprovider"} {
+		build := exec.Command("go", "build", "-o", filepath.Join(bin, name), pkg)
+		if out, err := build.CombinedOutput(); err != nil {
+			log.Fatalf("go build %s (run from the repository root): %v\n%s", pkg, err, out)
+		}
 	}
 	must(os.WriteFile(b.rc, []byte(fmt.Sprintf(`provider_installation {
-  dev_overrides { "mcptls/mcptls" = %q }
+  dev_overrides {
+    "mcptls/mcptls" = %[1]q
+    "mcptls/floor"  = %[1]q
+  }
   direct {}
 }
 `, bin)), 0o600))

@@ -1,0 +1,83 @@
+// Command floorprovider is the smallest terraform-plugin-framework provider
+// that can carry the benchmark's dependency graph: one resource, an input and a
+// computed output. Its cost per resource is what the plugin protocol and the
+// framework take before any provider logic runs; bench/process measures it
+// beside mcptls and terraform_data. Not part of the product.
+package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func main() {
+	// Same log setting as the product's main.go, so only the framework differs.
+	for _, env := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+		if os.Getenv("TF_LOG") == "" && os.Getenv(env) == "" {
+			_ = os.Setenv(env, "off")
+		}
+	}
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} },
+		providerserver.ServeOpts{Address: "registry.terraform.io/mcptls/floor", ProtocolVersion: 6})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+type floorProvider struct{}
+
+func (floorProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "floor"
+}
+func (floorProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+func (floorProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return thing{} }}
+}
+func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+// thing copies its input to its output, like terraform_data.
+type thing struct{}
+
+type thingModel struct {
+	Input  types.String `tfsdk:"input"`
+	Output types.String `tfsdk:"output"`
+}
+
+func (thing) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = "floor_thing"
+}
+
+func (thing) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
+		"input":  schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+		"output": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+	}}
+}
+
+func (thing) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m thingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	m.Output = m.Input
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (thing) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m thingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (thing) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
+func (thing) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
