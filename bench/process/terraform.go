@@ -63,7 +63,7 @@ func (b *bench) run(dir string, args ...string) time.Duration {
 // applyAndPlan applies a fresh configuration, then times a no-op plan of it.
 func (b *bench) applyAndPlan(config string) (apply, plan time.Duration) {
 	dir := b.workspace(map[string]string{"main.tf": config})
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	apply = b.run(dir, "apply", "-auto-approve", "-input=false")
 	plan = b.run(dir, "plan", "-input=false", "-detailed-exitcode")
 	return apply, plan
