@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -56,6 +57,31 @@ resource "terraform_data" "p" {
 `, n)
 }
 
+// paddedFloorGraph is floorGraph with each resource carrying as many state
+// bytes as an ECDSA mcptls_plugin_cert (about 3.4 KB): Terraform's local
+// backend rewrites the whole state after every resource, so state size alone
+// makes apply cost grow with N.
+func paddedFloorGraph(n int) string {
+	return fmt.Sprintf(`
+locals {
+  pad = "%s"
+}
+
+resource "terraform_data" "ca" {
+  input = "ca${local.pad}"
+}
+
+resource "terraform_data" "gw" {
+  input = terraform_data.ca.output
+}
+
+resource "terraform_data" "p" {
+  count = %d
+  input = terraform_data.ca.output
+}
+`, strings.Repeat("x", 1700), n) // stored twice: input and output
+}
+
 // frameworkGraph is the same graph in bench/floorprovider, the smallest
 // framework provider: what the plugin protocol and the framework cost per
 // resource before any provider logic.
@@ -90,7 +116,7 @@ func scaling(b *bench, ns []int, runs int) {
 	graphs := []struct {
 		name   string
 		config func(int) string
-	}{{"mcptls", mcptlsGraph}, {"terraform_data", floorGraph}, {"framework", frameworkGraph}}
+	}{{"mcptls", mcptlsGraph}, {"terraform_data", floorGraph}, {"framework", frameworkGraph}, {"terraform_data 3.4KB", paddedFloorGraph}}
 	samples := map[string]map[int]*sample{}
 	for _, g := range graphs {
 		samples[g.name] = map[int]*sample{}
@@ -108,33 +134,43 @@ func scaling(b *bench, ns []int, runs int) {
 		}
 	}
 
+	names := []string{"mcptls", "terraform_data", "framework", "terraform_data 3.4KB"}
 	fmt.Printf("## CA + gateway + N plugins (ECDSA), median of %d runs, seconds\n\n", runs)
 	fmt.Println("terraform_data is Terraform's built-in floor (no provider process); framework is")
-	fmt.Println("bench/floorprovider, the smallest terraform-plugin-framework provider.")
+	fmt.Println("bench/floorprovider, the smallest terraform-plugin-framework provider; terraform_data 3.4KB")
+	fmt.Println("carries as many state bytes per resource as an ECDSA mcptls_plugin_cert.")
 	fmt.Println()
-	fmt.Println("| N | apply: mcptls | terraform_data | framework | no-op plan: mcptls | terraform_data | framework |")
-	fmt.Println("|---|---|---|---|---|---|---|")
-	for _, n := range ns {
-		m, f, w := samples["mcptls"][n], samples["terraform_data"][n], samples["framework"][n]
-		fmt.Printf("| %d | %s | %s | %s | %s | %s | %s |\n", n, seconds(median(m.apply)), seconds(median(f.apply)), seconds(median(w.apply)),
-			seconds(median(m.plan)), seconds(median(f.plan)), seconds(median(w.plan)))
+	for _, step := range steps {
+		fmt.Printf("| %s, N | %s |\n|---|%s\n", step.name, strings.Join(names, " | "), strings.Repeat("---|", len(names)))
+		for _, n := range ns {
+			var cells []string
+			for _, g := range names {
+				cells = append(cells, seconds(median(step.pick(samples[g][n]))))
+			}
+			fmt.Printf("| %d | %s |\n", n, strings.Join(cells, " | "))
+		}
+		fmt.Println()
 	}
-	fmt.Println("\nMarginal cost per plugin (slope between sizes), milliseconds, and mcptls's ratio to each floor; target: within 3x of terraform_data")
+	fmt.Println("Marginal cost per plugin (slope between sizes), milliseconds, and mcptls's ratio to terraform_data (the target: within 3x)")
 	fmt.Println()
-	fmt.Println("| between | step | mcptls | terraform_data | framework | mcptls / terraform_data | mcptls / framework |")
-	fmt.Println("|---|---|---|---|---|---|---|")
+	fmt.Printf("| between | step | %s | mcptls / terraform_data |\n|---|---|%s---|\n", strings.Join(names, " | "), strings.Repeat("---|", len(names)))
 	for i := 1; i < len(ns); i++ {
 		lo, hi := ns[i-1], ns[i]
-		for _, step := range []struct {
-			name string
-			pick func(*sample) []time.Duration
-		}{{"apply", func(s *sample) []time.Duration { return s.apply }}, {"no-op plan", func(s *sample) []time.Duration { return s.plan }}} {
+		for _, step := range steps {
 			slope := func(g string) float64 {
 				return float64(median(step.pick(samples[g][hi]))-median(step.pick(samples[g][lo]))) / float64(hi-lo) / float64(time.Millisecond)
 			}
-			m, f, w := slope("mcptls"), slope("terraform_data"), slope("framework")
-			fmt.Printf("| %d-%d | %s | %.1f | %.1f | %.1f | %.2fx | %.2fx |\n", lo, hi, step.name, m, f, w, m/f, m/w)
+			var cells []string
+			for _, g := range names {
+				cells = append(cells, fmt.Sprintf("%.1f", slope(g)))
+			}
+			fmt.Printf("| %d-%d | %s | %s | %.2fx |\n", lo, hi, step.name, strings.Join(cells, " | "), slope("mcptls")/slope("terraform_data"))
 		}
 	}
 	fmt.Println()
 }
+
+var steps = []struct {
+	name string
+	pick func(*sample) []time.Duration
+}{{"apply", func(s *sample) []time.Duration { return s.apply }}, {"no-op plan", func(s *sample) []time.Duration { return s.plan }}}
