@@ -38,74 +38,47 @@ resource "mcptls_plugin_cert" "p" {
 `, n)
 }
 
+// copyGraph is CA, gateway and n plugins of a resource type that copies its
+// input to its output (terraform_data, or floorprovider's floor_thing), the
+// CA's input padded with pad bytes that every resource then carries.
+func copyGraph(typ, header string, n, pad int) string {
+	return header + fmt.Sprintf(`
+resource %[1]q "ca" {
+  input = "ca%[3]s"
+}
+
+resource %[1]q "gw" {
+  input = %[1]s.ca.output
+}
+
+resource %[1]q "p" {
+  count = %[2]d
+  input = %[1]s.ca.output
+}
+`, typ, n, strings.Repeat("x", pad))
+}
+
 // floorGraph is the same graph in Terraform's built-in terraform_data: what
 // Terraform itself costs per resource, with no provider process at all.
-func floorGraph(n int) string {
-	return fmt.Sprintf(`
-resource "terraform_data" "ca" {
-  input = "ca"
-}
+func floorGraph(n int) string { return copyGraph("terraform_data", "", n, 0) }
 
-resource "terraform_data" "gw" {
-  input = terraform_data.ca.output
-}
-
-resource "terraform_data" "p" {
-  count = %d
-  input = terraform_data.ca.output
-}
-`, n)
-}
-
-// paddedFloorGraph is floorGraph with each resource carrying as many state
-// bytes as an ECDSA mcptls_plugin_cert (about 3.4 KB): Terraform's local
-// backend rewrites the whole state after every resource, so state size alone
-// makes apply cost grow with N.
-func paddedFloorGraph(n int) string {
-	return fmt.Sprintf(`
-locals {
-  pad = "%s"
-}
-
-resource "terraform_data" "ca" {
-  input = "ca${local.pad}"
-}
-
-resource "terraform_data" "gw" {
-  input = terraform_data.ca.output
-}
-
-resource "terraform_data" "p" {
-  count = %d
-  input = terraform_data.ca.output
-}
-`, strings.Repeat("x", 1700), n) // stored twice: input and output
-}
+// paddedFloorGraph carries as many state bytes per resource as an ECDSA
+// mcptls_plugin_cert (about 3.4 KB; stored twice, as input and output):
+// Terraform's local backend rewrites the whole state after every resource, so
+// state size alone makes apply cost grow with N.
+func paddedFloorGraph(n int) string { return copyGraph("terraform_data", "", n, 1700) }
 
 // frameworkGraph is the same graph in bench/floorprovider, the smallest
 // framework provider: what the plugin protocol and the framework cost per
 // resource before any provider logic.
 func frameworkGraph(n int) string {
-	return fmt.Sprintf(`
+	return copyGraph("floor_thing", `
 terraform {
   required_providers {
     floor = { source = "mcptls/floor" }
   }
 }
-
-resource "floor_thing" "ca" {
-  input = "ca"
-}
-
-resource "floor_thing" "gw" {
-  input = floor_thing.ca.output
-}
-
-resource "floor_thing" "p" {
-  count = %d
-  input = floor_thing.ca.output
-}
-`, n)
+`, n, 0)
 }
 
 type sample struct{ apply, plan []time.Duration }
