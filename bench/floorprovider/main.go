@@ -7,15 +7,18 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log"
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -43,7 +46,7 @@ func (floorProvider) Schema(context.Context, provider.SchemaRequest, *provider.S
 func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
 }
 func (floorProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return thing{} }}
+	return []func() resource.Resource{func() resource.Resource { return thing{} }, func() resource.Resource { return wideThing{} }}
 }
 func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 
@@ -81,3 +84,38 @@ func (thing) Read(ctx context.Context, req resource.ReadRequest, resp *resource.
 
 func (thing) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
 func (thing) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// wideThing is thing with as many attributes as mcptls_plugin_cert (27):
+// 12 optional with defaults, 13 computed, plus input and output. It shows what
+// the width of a schema costs in the framework, with no provider logic.
+type wideThing struct{ thing }
+
+func (wideThing) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = "floor_wide"
+}
+
+func (wideThing) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
+	thing{}.Schema(ctx, req, resp)
+	for i := range 25 {
+		name := fmt.Sprintf("attr_%02d", i)
+		if i < 12 {
+			resp.Schema.Attributes[name] = schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("default")}
+		} else {
+			resp.Schema.Attributes[name] = schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+		}
+	}
+}
+
+// Create sets every computed attribute: the wide state is written whole.
+func (wideThing) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	resp.State.Raw = req.Plan.Raw.Copy()
+	var input types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("input"), &input)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("output"), input)...)
+	for i := 12; i < 25; i++ {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(fmt.Sprintf("attr_%02d", i)), "computed")...)
+	}
+}
+
+// Read keeps the prior state, which the framework has already put in the response.
+func (wideThing) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}

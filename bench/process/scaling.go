@@ -81,6 +81,13 @@ terraform {
 `, n, 0)
 }
 
+// wideFrameworkGraph uses floorprovider's floor_wide, as wide as
+// mcptls_plugin_cert (27 attributes) but with no logic: the framework's cost
+// per attribute.
+func wideFrameworkGraph(n int) string {
+	return strings.Replace(frameworkGraph(n), "floor_thing", "floor_wide", -1)
+}
+
 type sample struct{ apply, plan []time.Duration }
 
 // scaling measures both graphs at every size, interleaved so that drift in the
@@ -89,7 +96,7 @@ func scaling(b *bench, ns []int, runs int) {
 	graphs := []struct {
 		name   string
 		config func(int) string
-	}{{"mcptls", mcptlsGraph}, {"terraform_data", floorGraph}, {"framework", frameworkGraph}, {"terraform_data 3.4KB", paddedFloorGraph}}
+	}{{"mcptls", mcptlsGraph}, {"terraform_data", floorGraph}, {"framework", frameworkGraph}, {"terraform_data 3.4KB", paddedFloorGraph}, {"framework 27 attrs", wideFrameworkGraph}}
 	samples := map[string]map[int]*sample{}
 	for _, g := range graphs {
 		samples[g.name] = map[int]*sample{}
@@ -107,11 +114,12 @@ func scaling(b *bench, ns []int, runs int) {
 		}
 	}
 
-	names := []string{"mcptls", "terraform_data", "framework", "terraform_data 3.4KB"}
+	names := []string{"mcptls", "terraform_data", "framework", "terraform_data 3.4KB", "framework 27 attrs"}
 	fmt.Printf("## CA + gateway + N plugins (ECDSA), median of %d runs, seconds\n\n", runs)
 	fmt.Println("terraform_data is Terraform's built-in floor (no provider process); framework is")
 	fmt.Println("bench/floorprovider, the smallest terraform-plugin-framework provider; terraform_data 3.4KB")
-	fmt.Println("carries as many state bytes per resource as an ECDSA mcptls_plugin_cert.")
+	fmt.Println("carries as many state bytes per resource as an ECDSA mcptls_plugin_cert; framework 27 attrs")
+	fmt.Println("is the floor provider with as many attributes as mcptls_plugin_cert and no logic.")
 	fmt.Println()
 	for _, step := range steps {
 		fmt.Printf("| %s, N | %s |\n|---|%s\n", step.name, strings.Join(names, " | "), strings.Repeat("---|", len(names)))
