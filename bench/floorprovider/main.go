@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -21,15 +20,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	mcptls "github.com/mcptls/terraform-provider-mcptls/internal/provider"
 )
 
 func main() {
-	// Same log setting as the product's main.go, so only the framework differs.
-	for _, env := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
-		if os.Getenv("TF_LOG") == "" && os.Getenv(env) == "" {
-			_ = os.Setenv(env, "off")
-		}
-	}
+	// Same log setting as the product, so only the resources differ.
+	mcptls.QuietDiscardedLogs()
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/mcptls/floor", ProtocolVersion: 6})
 	if err != nil {
