@@ -71,21 +71,21 @@ func paddedFloorGraph(n int) string { return copyGraph("terraform_data", "", n, 
 // frameworkGraph is the same graph in bench/floorprovider, the smallest
 // framework provider: what the plugin protocol and the framework cost per
 // resource before any provider logic.
-func frameworkGraph(n int) string {
-	return copyGraph("floor_thing", `
+func frameworkGraph(n int) string { return copyGraph("floor_thing", floorHeader, n, 0) }
+
+const floorHeader = `
 terraform {
   required_providers {
     floor = { source = "mcptls/floor" }
   }
 }
-`, n, 0)
-}
+`
 
 // wideFrameworkGraph uses floorprovider's floor_wide, as wide as
 // mcptls_plugin_cert (27 attributes) but with no logic: the framework's cost
 // per attribute.
 func wideFrameworkGraph(n int) string {
-	return strings.Replace(frameworkGraph(n), "floor_thing", "floor_wide", -1)
+	return copyGraph("floor_wide", floorHeader, n, 0)
 }
 
 type sample struct{ apply, plan []time.Duration }
