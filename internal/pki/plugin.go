@@ -49,6 +49,14 @@ func ValidateDNSName(name string) error {
 	return nil
 }
 
+// ValidateIPAddress checks an IP SAN given as text (IPv4 or IPv6).
+func ValidateIPAddress(s string) error {
+	if net.ParseIP(s) == nil {
+		return fmt.Errorf("%q is not an IP address", s)
+	}
+	return nil
+}
+
 // PluginSubject is the server certificate's subject for a plugin.
 func PluginSubject(name string, base Subject) Subject {
 	base.CommonName = PluginCommonNamePrefix + name
@@ -68,11 +76,10 @@ func PluginSANs(name, urlHost string, dnsNames, ipAddresses []string) (SANs, err
 	dns := append([]string{name, PluginCommonNamePrefix + name, "localhost"}, dnsNames...)
 	var ips []net.IP
 	for _, s := range ipAddresses {
-		ip := net.ParseIP(s)
-		if ip == nil {
-			return SANs{}, fmt.Errorf("%q is not an IP address", s)
+		if err := ValidateIPAddress(s); err != nil {
+			return SANs{}, err
 		}
-		ips = append(ips, ip)
+		ips = append(ips, net.ParseIP(s))
 	}
 	if urlHost != "" {
 		if ip := net.ParseIP(urlHost); ip != nil {

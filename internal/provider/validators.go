@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"net"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -19,12 +17,7 @@ type sanValidator struct {
 
 var (
 	dnsNameValidator   = sanValidator{"DNS name", pki.ValidateDNSName}
-	ipAddressValidator = sanValidator{"IP address", func(s string) error {
-		if net.ParseIP(s) == nil {
-			return fmt.Errorf("%q is not an IP address", s)
-		}
-		return nil
-	}}
+	ipAddressValidator = sanValidator{"IP address", pki.ValidateIPAddress}
 )
 
 func (v sanValidator) Description(context.Context) string { return "must be a valid " + v.what }
