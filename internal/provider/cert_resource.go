@@ -220,9 +220,14 @@ func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		state.fields().setCert(cert, certPEM.ValueString())
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	}
+	var early types.Int64
 	var ready types.Bool
-	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("ready_for_renewal"), &ready)...)
-	if due, known := r.renewalDueIn(ctx, resp.State, &resp.Diagnostics); known && (ready.IsNull() || ready.ValueBool() != due) {
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("early_renewal_days"), &early)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ready_for_renewal"), &ready)...)
+	if resp.Diagnostics.HasError() || early.IsNull() || early.IsUnknown() {
+		return
+	}
+	if due := pki.RenewalDue(r.now(), cert.NotAfter, int(early.ValueInt64())); ready.IsNull() || ready.ValueBool() != due {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ready_for_renewal"), due)...)
 	}
 }
