@@ -59,6 +59,12 @@ resource "mcptls_plugin_cert" "byip" {
 }
 `
 
+// peerResources names the resources of peersConfig the matrices use.
+var peerResources = map[string]string{
+	"gw": "mcptls_gateway_cert.gw", "rogue": "mcptls_gateway_cert.rogue",
+	"byname": "mcptls_plugin_cert.byname", "byip": "mcptls_plugin_cert.byip",
+}
+
 // peerFiles are the applied certificates written out as the guide's files.
 type peerFiles struct {
 	dir string
@@ -75,14 +81,10 @@ func applyPeers(t *testing.T) peerFiles {
 	t.Helper()
 	files := peerFiles{dir: t.TempDir()}
 	write := func(s *terraform.State) error {
-		for _, res := range []string{"gw", "rogue", "byname", "byip"} {
-			typ := "mcptls_plugin_cert."
-			if res == "gw" || res == "rogue" {
-				typ = "mcptls_gateway_cert."
-			}
-			rs, ok := s.RootModule().Resources[typ+res]
+		for res, addr := range peerResources {
+			rs, ok := s.RootModule().Resources[addr]
 			if !ok {
-				return fmt.Errorf("%s%s not in state", typ, res)
+				return fmt.Errorf("%s not in state", addr)
 			}
 			a := rs.Primary.Attributes
 			for path, content := range map[string]string{files.cert(res): a["cert_pem"], files.key(res): a["private_key_pem"], files.ca(res): a["ca_cert_pem"]} {
