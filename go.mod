@@ -3,6 +3,7 @@ module github.com/mcptls/terraform-provider-mcptls
 go 1.26.8
 
 require (
+	github.com/goccy/go-yaml v1.19.2
 	github.com/hashicorp/go-version v1.9.0
 	github.com/hashicorp/terraform-plugin-framework v1.19.0
 	github.com/hashicorp/terraform-plugin-framework-validators v0.19.0
@@ -11,7 +12,6 @@ require (
 	github.com/hashicorp/terraform-plugin-testing v1.16.0
 	github.com/zmap/zcrypto v0.0.0-20260906180147-3ed30b1e9340
 	github.com/zmap/zlint/v3 v3.7.3
-	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

@@ -26,22 +26,36 @@ resource "mcptls_gateway_cert" "this" {
   key_algorithm      = var.key_algorithm
 }
 
-# One server certificate per external plugin; native plugins need none.
+# One server certificate per plugin the gateway reaches over TLS (MCP at an
+# https URL, gRPC at a TCP target); Unix-socket and native plugins need none.
 resource "mcptls_plugin_cert" "this" {
-  for_each           = data.mcptls_plugin_config.gateway.external_plugins
+  for_each           = data.mcptls_plugin_config.gateway.tls_plugins
   name               = each.key
   url                = each.value.url
+  grpc_target        = each.value.grpc_target
   ca_cert_pem        = mcptls_ca.this.cert_pem
   ca_private_key_pem = mcptls_ca.this.private_key_pem
   key_algorithm      = var.key_algorithm
 }
 
 output "client_env" {
-  value = mcptls_gateway_cert.this.client_env
+  description = "The gateway's PLUGINS_CLIENT_MTLS_* (MCP plugins)."
+  value       = mcptls_gateway_cert.this.client_env
+}
+
+output "grpc_client_env" {
+  description = "The gateway's PLUGINS_GRPC_CLIENT_MTLS_* (gRPC plugins)."
+  value       = mcptls_gateway_cert.this.grpc_client_env
+}
+
+output "transports" {
+  description = "How the gateway reaches each external plugin."
+  value       = { for name, p in data.mcptls_plugin_config.gateway.external_plugins : name => p.transport }
 }
 
 output "server_env" {
-  value = { for name, cert in mcptls_plugin_cert.this : name => cert.server_env }
+  description = "Each plugin server's env: PLUGINS_SERVER_* for MCP, PLUGINS_GRPC_SERVER_* for gRPC."
+  value       = { for name, cert in mcptls_plugin_cert.this : name => cert.server_env }
 }
 
 # Like `make certs-mcp-check`: when each certificate expires.

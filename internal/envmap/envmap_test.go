@@ -2,6 +2,7 @@ package envmap
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -20,7 +21,7 @@ func TestClientEnvMatchesTheGuide(t *testing.T) {
 	}
 }
 
-func TestServerEnvAndHealthPort(t *testing.T) {
+func TestServerEnvStartsAnHTTPServer(t *testing.T) {
 	t.Parallel()
 	s := Server{CertDir: "/app/certs", Plugin: "ReplaceBadWordsPlugin", Host: "127.0.0.1", Port: 8000, CertReqs: 2}
 	got := s.Env()
@@ -28,6 +29,10 @@ func TestServerEnvAndHealthPort(t *testing.T) {
 		got["PLUGINS_SERVER_SSL_CA_CERTS"] != "/app/certs/plugins/ReplaceBadWordsPlugin/ca.crt" ||
 		got["PLUGINS_SERVER_PORT"] != "8000" || got["PLUGINS_SERVER_SSL_ENABLED"] != "true" || got["PLUGINS_SERVER_SSL_CERT_REQS"] != "2" {
 		t.Errorf("got %v", got)
+	}
+	// Without it the runtime runs stdio when stdin is not a TTY, and nothing listens.
+	if got["PLUGINS_TRANSPORT"] != "http" {
+		t.Errorf("PLUGINS_TRANSPORT %q", got["PLUGINS_TRANSPORT"])
 	}
 	if s.HealthPort() != 9000 {
 		t.Errorf("health port %d", s.HealthPort())
@@ -39,5 +44,56 @@ func TestServerEnvAndHealthPort(t *testing.T) {
 	}
 	if (Server{Port: 64535, CertReqs: 0}).Validate() != nil {
 		t.Error("64535 rejected")
+	}
+}
+
+func TestGRPCEnv(t *testing.T) {
+	t.Parallel()
+	server := GRPCServer{CertDir: "/app/certs", Plugin: "G", Host: "0.0.0.0", Port: 50051, CertReqs: 1}.Env()
+	want := map[string]string{
+		"PLUGINS_GRPC_SERVER_HOST":            "0.0.0.0",
+		"PLUGINS_GRPC_SERVER_PORT":            "50051",
+		"PLUGINS_GRPC_SERVER_SSL_ENABLED":     "true",
+		"PLUGINS_GRPC_SERVER_SSL_KEYFILE":     "/app/certs/plugins/G/server.key",
+		"PLUGINS_GRPC_SERVER_SSL_CERTFILE":    "/app/certs/plugins/G/server.crt",
+		"PLUGINS_GRPC_SERVER_SSL_CA_CERTS":    "/app/certs/plugins/G/ca.crt",
+		"PLUGINS_GRPC_SERVER_SSL_CLIENT_AUTH": "optional",
+	}
+	if !reflect.DeepEqual(server, want) {
+		t.Errorf("server %v", server)
+	}
+	for reqs, auth := range []string{"none", "optional", "require"} {
+		if ClientAuth(reqs) != auth {
+			t.Errorf("%d: %s", reqs, ClientAuth(reqs))
+		}
+	}
+	client := GRPCClient{CertDir: "certs/mcp"}.Env()
+	if len(client) != 4 || client["PLUGINS_GRPC_CLIENT_MTLS_CA_BUNDLE"] != "certs/mcp/gateway/ca.crt" || client["PLUGINS_GRPC_CLIENT_MTLS_VERIFY"] != "true" {
+		t.Errorf("client %v", client)
+	}
+}
+
+func TestValuesCannotInjectLines(t *testing.T) {
+	t.Parallel()
+	for dir, want := range map[string]string{
+		"/certs\nPLUGINS_CLIENT_MTLS_VERIFY=false": "control character",
+		"/certs\x00":    "control character",
+		"/certs/../etc": "contains `..`",
+		"..":            "contains `..`",
+		"":              "must not be empty",
+	} {
+		if err := ValidateCertDir(dir); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v", dir, err)
+		}
+	}
+	for _, ok := range []string{"certs/mcp", "/app/certs/", ".", "/a..b/c"} {
+		if err := ValidateCertDir(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for host, want := range map[string]string{"": "must not be empty", "a\nb": "control character", "a b": "not an address"} {
+		if err := ValidateHost(host); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v", host, err)
+		}
 	}
 }

@@ -212,15 +212,34 @@ func TestRenewalEdges(t *testing.T) {
 
 func TestPluginNamesAndSANs(t *testing.T) {
 	t.Parallel()
-	for _, ok := range []string{"DenyListPlugin", "a", "opa-filter-2", strings.Repeat("a", 52)} {
-		if err := ValidatePluginName(ok); err != nil {
-			t.Errorf("%q: %v", ok, err)
+	// Names the gateway and the Makefile accept; the DNS-invalid ones warn.
+	for name, warns := range map[string]bool{"DenyListPlugin": false, "a": false, "opa-filter-2": false, "a.b": false,
+		strings.Repeat("a", 52): false, strings.Repeat("a", 53): true, "My_Plugin": true, "-x": true, "x-": true, ".hidden": true} {
+		if err := ValidatePluginName(name); err != nil {
+			t.Errorf("%q: %v", name, err)
+		}
+		if w := PluginNameHostWarning(name); (w != "") != warns {
+			t.Errorf("%q: warning %q", name, w)
 		}
 	}
-	for _, bad := range []string{"", "my_plugin", "-x", "x-", "a.b", "with space", strings.Repeat("a", 53)} {
+	// Names that cannot be a directory of the tree or a SAN entry.
+	for _, bad := range []string{"", ".", "..", "a/b", `a\b`, "with space", "a,b", "tab\t", "nul\x00", strings.Repeat("a", 54)} {
 		if err := ValidatePluginName(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+	// The Makefile's SANs for a name DNS does not allow.
+	m, err := PluginSANs("My_Plugin", "", nil, nil)
+	if err != nil || strings.Join(m.DNSNames, ",") != "localhost,mcp-plugin-My_Plugin,My_Plugin" {
+		t.Errorf("Makefile SANs: %v %v", m, err)
+	}
+	for _, bad := range []string{"*.example.com", "::ffff:10.0.0.1"} {
+		if _, err := PluginSANs("P", bad, nil, nil); err == nil {
+			t.Errorf("host %q accepted", bad)
+		}
+	}
+	if err := ValidateIPAddress("::ffff:10.0.0.1"); err == nil || !strings.Contains(err.Error(), "write it as 10.0.0.1") {
+		t.Errorf("IPv4-mapped: %v", err)
 	}
 	a, err := PluginSANs("P", "plugin.internal", []string{"LOCALHOST", "extra.example"}, []string{"10.0.0.1", "::1"})
 	if err != nil {

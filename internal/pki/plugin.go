@@ -18,18 +18,41 @@ var (
 // PluginCommonNamePrefix makes the plugin's CN and its second DNS SAN.
 const PluginCommonNamePrefix = "mcp-plugin-"
 
-var dnsLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+var (
+	dnsLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+	// pathSafeName is what the gateway's Makefile can turn into a directory
+	// and a SAN entry: no separators, spaces, commas or control characters.
+	pathSafeName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+)
 
-// ValidatePluginName checks the name can stand as a DNS label on its own and
-// behind the "mcp-plugin-" prefix.
+// maxPluginName keeps "mcp-plugin-<name>" within the 64 characters of a CN.
+const maxPluginName = 64 - len(PluginCommonNamePrefix)
+
+// ValidatePluginName checks the name can be a directory of the certs/mcp tree
+// and a SAN entry, as the gateway's Makefile uses it.
 func ValidatePluginName(name string) error {
-	if !dnsLabel.MatchString(name) {
-		return fmt.Errorf("plugin name %q cannot be a DNS name: use letters, digits and inner hyphens only", name)
-	}
-	if max := 63 - len(PluginCommonNamePrefix); len(name) > max {
-		return fmt.Errorf("plugin name %q is %d characters; %q must fit a 63-character DNS label, so at most %d", name, len(name), PluginCommonNamePrefix+name, max)
+	switch {
+	case name == "":
+		return fmt.Errorf("plugin name is empty")
+	case name == "." || name == "..":
+		return fmt.Errorf("plugin name %q would be a directory outside plugins/: rename the plugin", name)
+	case !pathSafeName.MatchString(name):
+		return fmt.Errorf("plugin name %q cannot be a directory of the certs/mcp tree and a SAN: use letters, digits, `.`, `_` and `-` only (no `/`, spaces, commas or control characters)", name)
+	case len(name) > maxPluginName:
+		return fmt.Errorf("plugin name %q is %d characters; %q must fit the 64 characters of a common name, so at most %d", name, len(name), PluginCommonNamePrefix+name, maxPluginName)
 	}
 	return nil
+}
+
+// PluginNameHostWarning says what a client cannot do with a name the gateway
+// and the Makefile accept but DNS does not (My_Plugin): "" for a valid name.
+func PluginNameHostWarning(name string) string {
+	if ValidateDNSName(name) == nil && ValidateDNSName(PluginCommonNamePrefix+name) == nil {
+		return ""
+	}
+	return fmt.Sprintf("plugin name %q is not a valid DNS name, so the SANs %q and %q (the Makefile's) match no host a client can resolve, "+
+		"and clients that check host names strictly refuse them: connect by the plugin URL's host or by localhost, or add a DNS name with dns_names",
+		name, name, PluginCommonNamePrefix+name)
 }
 
 // ValidateDNSName checks a SAN DNS name (wildcard allowed in the first label).
@@ -49,12 +72,33 @@ func ValidateDNSName(name string) error {
 	return nil
 }
 
-// ValidateIPAddress checks an IP SAN given as text (IPv4 or IPv6).
+// ValidateIPAddress checks an IP SAN given as text (IPv4 or IPv6). An
+// IPv4-mapped IPv6 address would be stored as its IPv4 form, which a client
+// connecting to the IPv6 form does not match.
 func ValidateIPAddress(s string) error {
-	if net.ParseIP(s) == nil {
+	ip := net.ParseIP(s)
+	switch {
+	case ip == nil:
 		return fmt.Errorf("%q is not an IP address", s)
+	case ip.To4() != nil && strings.Contains(s, ":"):
+		return fmt.Errorf("%q is an IPv4-mapped IPv6 address: write it as %s", s, ip.To4())
 	}
 	return nil
+}
+
+// ValidateSANHost checks that the host of a plugin URL or gRPC target can be a
+// SAN a client matches: an IP address or a DNS name, no wildcard.
+func ValidateSANHost(host string) error {
+	if host == "" {
+		return fmt.Errorf("it has no host: write the plugin server's host name or IP address")
+	}
+	if net.ParseIP(host) != nil {
+		return ValidateIPAddress(host)
+	}
+	if strings.Contains(host, "*") {
+		return fmt.Errorf("host %q is a wildcard pattern, not a host a client connects to", host)
+	}
+	return ValidateDNSName(host)
 }
 
 // PluginSubject is the server certificate's subject for a plugin.
@@ -71,9 +115,14 @@ type SANs struct {
 }
 
 // PluginSANs builds the plugin server SANs: the name, mcp-plugin-<name>, localhost,
-// the host of the plugin URL (as DNS or IP), and any extra names and addresses.
+// the host of the plugin URL or gRPC target (as DNS or IP), and any extra
+// names and addresses. The name-based two are the Makefile's even when they
+// are no valid DNS names (PluginNameHostWarning says what that means).
 func PluginSANs(name, urlHost string, dnsNames, ipAddresses []string) (SANs, error) {
-	dns := append([]string{name, PluginCommonNamePrefix + name, "localhost"}, dnsNames...)
+	if err := ValidatePluginName(name); err != nil {
+		return SANs{}, err
+	}
+	dns := append([]string{"localhost"}, dnsNames...)
 	var ips []net.IP
 	for _, s := range ipAddresses {
 		if err := ValidateIPAddress(s); err != nil {
@@ -82,6 +131,9 @@ func PluginSANs(name, urlHost string, dnsNames, ipAddresses []string) (SANs, err
 		ips = append(ips, net.ParseIP(s))
 	}
 	if urlHost != "" {
+		if err := ValidateSANHost(urlHost); err != nil {
+			return SANs{}, err
+		}
 		if ip := net.ParseIP(urlHost); ip != nil {
 			ips = append(ips, ip)
 		} else {
@@ -93,7 +145,7 @@ func PluginSANs(name, urlHost string, dnsNames, ipAddresses []string) (SANs, err
 			return SANs{}, err
 		}
 	}
-	return normalizeSANs(dns, ips), nil
+	return normalizeSANs(append([]string{name, PluginCommonNamePrefix + name}, dns...), ips), nil
 }
 
 // SANsOf reads the SANs of an issued certificate in the same normal form.

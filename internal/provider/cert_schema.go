@@ -107,10 +107,10 @@ func leafAttributes() map[string]schema.Attribute {
 			Sensitive:           true,
 		},
 		"cert_dir": schema.StringAttribute{
-			MarkdownDescription: fmt.Sprintf("Directory of the `certs/mcp` tree the env map paths point into, as the deploy sees it. Default `%s`. Changing it only changes the env map.", envmap.DefaultCertDir),
+			MarkdownDescription: fmt.Sprintf("Directory of the `certs/mcp` tree the env map paths point into, as the deploy sees it. Default `%s`. No control characters and no `..` (env maps end up in env files). Changing it only changes the env map.", envmap.DefaultCertDir),
 			Optional:            true, Computed: true,
 			Default:    stringdefault.StaticString(envmap.DefaultCertDir),
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators: []validator.String{certDirValidator},
 		},
 	}
 }

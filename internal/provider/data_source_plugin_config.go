@@ -18,15 +18,19 @@ import (
 var pluginObjectType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"name": types.StringType, "kind": types.StringType, "mode": types.StringType, "priority": types.Int64Type,
 	"hooks": types.ListType{ElemType: types.StringType}, "tags": types.ListType{ElemType: types.StringType},
+	"transport": types.StringType, "host": types.StringType, "port": types.Int64Type, "tls_enabled": types.BoolType,
 	"proto": types.StringType, "url": types.StringType, "url_scheme": types.StringType, "url_host": types.StringType,
-	"url_port": types.Int64Type, "script": types.StringType, "uds": types.StringType, "tls_enabled": types.BoolType,
+	"url_port": types.Int64Type, "script": types.StringType, "uds": types.StringType, "grpc_target": types.StringType,
 }}
 
 type pluginConfigModel struct {
 	Path            types.String `tfsdk:"path"`
 	Content         types.String `tfsdk:"content"`
+	SSRFProtection  types.Bool   `tfsdk:"ssrf_protection"`
+	TemplateEnv     types.Map    `tfsdk:"template_env"`
 	Plugins         types.List   `tfsdk:"plugins"`
 	ExternalPlugins types.Map    `tfsdk:"external_plugins"`
+	TLSPlugins      types.Map    `tfsdk:"tls_plugins"`
 }
 
 type pluginConfigDataSource struct{}
@@ -40,16 +44,28 @@ func (d *pluginConfigDataSource) Metadata(_ context.Context, req datasource.Meta
 	resp.TypeName = req.ProviderTypeName + "_plugin_config"
 }
 
+const pluginObjectDoc = "Each plugin: `name`, `kind`, `mode` (after the gateway's migration of legacy names; default `sequential`), `priority` (default 100), `hooks`, `tags`; " +
+	"`transport` (`mcp`, `grpc`, `unix_socket`, or null for a native plugin); `host` and `port` where the gateway connects over TCP (from the MCP URL or the gRPC target); " +
+	"`tls_enabled` (an https/wss MCP URL or a gRPC target); from `mcp`: `proto`, `url`, `url_scheme`, `url_host`, `url_port` (explicit, else the scheme's default), `script`; " +
+	"`grpc_target`; `uds` (the Unix socket of `mcp.uds`, `grpc.uds` or `unix_socket.path`). Absent values are null."
+
 func (d *pluginConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	objectDoc := "Each plugin: `name`, `kind`, `mode`, `priority`, `hooks`, `tags`, and from `mcp`: `proto`, `url`, `url_scheme`, `url_host`, `url_port` (explicit, else the scheme's default), `script`, `uds`, `tls_enabled` (https/wss URL or an `mcp.tls` block). Absent values are null."
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the gateway's plugin `config.yaml` (`plugins/external/config.yaml`). Errors name the YAML line and column.",
+		MarkdownDescription: "Reads the gateway's plugin `config.yaml` and validates it as the gateway's plugin framework does (cpex 0.1.x): " +
+			"what the gateway refuses is an error at its line and column, what it accepts is accepted, with a warning where a legal file is likely wrong.",
 		Attributes: map[string]schema.Attribute{
 			"path":    schema.StringAttribute{Optional: true, MarkdownDescription: "Path of the file, relative to Terraform's working directory (use `${path.module}/…` in modules). Exactly one of `path` and `content`."},
 			"content": schema.StringAttribute{Optional: true, MarkdownDescription: "The file's text. Exactly one of `path` and `content`."},
-			"plugins": schema.ListAttribute{Computed: true, ElementType: pluginObjectType, MarkdownDescription: "Every plugin, in file order. " + objectDoc},
+			"ssrf_protection": schema.BoolAttribute{Optional: true, MarkdownDescription: "The gateway's `" + pluginconfig.SSRFSetting + "` (default `true`, as the gateway's): " +
+				"an MCP URL whose host is a private, loopback or link-local IP address is an error. Set `false` only when the gateway runs with `" + pluginconfig.SSRFSetting + "=false`."},
+			"template_env": schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Values for `{{ env.NAME }}` in the file: the gateway renders the file as a Jinja2 template with its environment before parsing it. " +
+				"A name missing here, or any other template construct, is an error at its line and column."},
+			"plugins": schema.ListAttribute{Computed: true, ElementType: pluginObjectType, MarkdownDescription: "Every plugin, in file order. " + pluginObjectDoc},
 			"external_plugins": schema.MapAttribute{Computed: true, ElementType: pluginObjectType,
-				MarkdownDescription: "The `kind: external` plugins by name, ready for `for_each`. " + objectDoc},
+				MarkdownDescription: "The `kind: external` plugins by name, whatever their transport. " + pluginObjectDoc},
+			"tls_plugins": schema.MapAttribute{Computed: true, ElementType: pluginObjectType,
+				MarkdownDescription: "The external plugins that need a server certificate, by name, ready for `for_each` over `mcptls_plugin_cert`: MCP at an https/wss URL and gRPC at a TCP target. " +
+					"Plain-http URLs, Unix sockets and STDIO run without TLS and need none. " + pluginObjectDoc},
 		},
 	}
 }
@@ -63,6 +79,15 @@ func (d *pluginConfigDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
+	opts := pluginconfig.DefaultOptions()
+	if !m.SSRFProtection.IsNull() {
+		opts.SSRFProtection = m.SSRFProtection.ValueBool()
+	}
+	if !m.TemplateEnv.IsNull() {
+		if resp.Diagnostics.Append(m.TemplateEnv.ElementsAs(ctx, &opts.TemplateEnv, false)...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	source, where := path.Root("content"), "content"
 	var (
 		file     *pluginconfig.File
@@ -71,28 +96,39 @@ func (d *pluginConfigDataSource) Read(ctx context.Context, req datasource.ReadRe
 	)
 	if !m.Path.IsNull() {
 		source, where = path.Root("path"), m.Path.ValueString()
-		file, warnings, err = pluginconfig.ReadFile(m.Path.ValueString())
+		file, warnings, err = pluginconfig.ReadFile(m.Path.ValueString(), opts)
 	} else {
-		file, warnings, err = pluginconfig.Parse([]byte(m.Content.ValueString()))
+		file, warnings, err = pluginconfig.Parse([]byte(m.Content.ValueString()), opts)
 	}
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(source, "Invalid plugin config", fmt.Sprintf("%s: %v", where, err))
+		problems, positioned := pluginconfig.AsProblems(err)
+		if !positioned {
+			resp.Diagnostics.AddAttributeError(source, "Invalid plugin config", fmt.Sprintf("%s: %v", where, err))
+			return
+		}
+		for _, p := range problems {
+			resp.Diagnostics.AddAttributeError(source, "Invalid plugin config", fmt.Sprintf("%s: %v", where, p))
+		}
 		return
 	}
 	for _, w := range warnings {
 		resp.Diagnostics.AddAttributeWarning(source, "Plugin config warning", fmt.Sprintf("%s: %v", where, w))
 	}
 	all := make([]attr.Value, 0, len(file.Plugins))
-	external := map[string]attr.Value{}
+	external, tls := map[string]attr.Value{}, map[string]attr.Value{}
 	for _, p := range file.Plugins {
 		obj := pluginObject(p)
 		all = append(all, obj)
 		if p.External() {
 			external[p.Name] = obj
 		}
+		if p.NeedsServerCert() {
+			tls[p.Name] = obj
+		}
 	}
 	m.Plugins = types.ListValueMust(pluginObjectType, all)
 	m.ExternalPlugins = types.MapValueMust(pluginObjectType, external)
+	m.TLSPlugins = types.MapValueMust(pluginObjectType, tls)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -104,9 +140,6 @@ func pluginObject(p pluginconfig.Plugin) attr.Value {
 		return types.StringValue(s)
 	}
 	strings := func(v []string) types.List {
-		if v == nil {
-			return types.ListNull(types.StringType)
-		}
 		elems := make([]attr.Value, len(v))
 		for i, s := range v {
 			elems[i] = types.StringValue(s)
@@ -114,20 +147,23 @@ func pluginObject(p pluginconfig.Plugin) attr.Value {
 		return types.ListValueMust(types.StringType, elems)
 	}
 	values := map[string]attr.Value{
-		"name": types.StringValue(p.Name), "kind": types.StringValue(p.Kind), "mode": optional(p.Mode),
-		"priority": types.Int64Null(), "hooks": strings(p.Hooks), "tags": strings(p.Tags),
+		"name": types.StringValue(p.Name), "kind": types.StringValue(p.Kind), "mode": types.StringValue(p.Mode),
+		"priority": types.Int64Value(int64(p.Priority)), "hooks": strings(p.Hooks), "tags": strings(p.Tags),
+		"transport": optional(p.Transport()), "host": types.StringNull(), "port": types.Int64Null(), "tls_enabled": types.BoolValue(p.TLSEnabled()),
 		"proto": types.StringNull(), "url": types.StringNull(), "url_scheme": types.StringNull(), "url_host": types.StringNull(),
-		"url_port": types.Int64Null(), "script": types.StringNull(), "uds": types.StringNull(), "tls_enabled": types.BoolValue(false),
+		"url_port": types.Int64Null(), "script": types.StringNull(), "uds": optional(p.SocketPath()), "grpc_target": types.StringNull(),
 	}
-	if p.Priority != nil {
-		values["priority"] = types.Int64Value(int64(*p.Priority))
+	if host, port, ok := p.Endpoint(); ok {
+		values["host"], values["port"] = types.StringValue(host), types.Int64Value(int64(port))
 	}
 	if m := p.MCP; m != nil {
-		values["proto"], values["url"], values["script"], values["uds"] = optional(m.Proto), optional(m.URL), optional(m.Script), optional(m.UDS)
-		values["tls_enabled"] = types.BoolValue(m.TLSEnabled())
+		values["proto"], values["url"], values["script"] = optional(m.Proto), optional(m.URL), optional(m.Script)
 		if u := m.URLInfo; u != nil {
-			values["url_scheme"], values["url_host"], values["url_port"] = types.StringValue(u.Scheme), types.StringValue(u.Host), types.Int64Value(int64(u.Port))
+			values["url_scheme"], values["url_host"], values["url_port"] = types.StringValue(u.Scheme), optional(u.Host), types.Int64Value(int64(u.Port))
 		}
+	}
+	if g := p.GRPC; g != nil {
+		values["grpc_target"] = optional(g.Target)
 	}
 	return types.ObjectValueMust(pluginObjectType.AttrTypes, values)
 }

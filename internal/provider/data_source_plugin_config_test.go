@@ -4,30 +4,34 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig/parity"
 )
 
-func gatewayConfigPath(t *testing.T) string {
-	p, err := filepath.Abs("../pluginconfig/testdata/gateway-external-config.yaml")
+// testdata returns the absolute path of a pluginconfig fixture (the harness
+// runs each step in a temporary directory).
+func testdata(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("../pluginconfig/testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-// TestAccPluginConfig_certsPerPlugin is make certs-mcp-all in one apply: the
-// gateway's own config yields one plugin certificate per external plugin. The
-// harness cannot hold for_each instances (its state shim takes only numeric
-// indexes), so this uses count; TestEndToEndForEach runs the real for_each.
-func TestAccPluginConfig_certsPerPlugin(t *testing.T) {
+// TestAccPluginConfig_transports reads a file with every transport and issues
+// one certificate per plugin that needs one. The harness cannot hold for_each
+// instances (its state shim takes only numeric indexes), so this uses count;
+// TestEndToEndForEach runs the real for_each.
+func TestAccPluginConfig_transports(t *testing.T) {
 	t.Parallel()
 	config := fmt.Sprintf(`
 data "mcptls_plugin_config" "gw" {
@@ -35,105 +39,177 @@ data "mcptls_plugin_config" "gw" {
 }
 %s
 locals {
-  plugins = [for name in sort(keys(data.mcptls_plugin_config.gw.external_plugins)) : data.mcptls_plugin_config.gw.external_plugins[name]]
+  tls = [for name in sort(keys(data.mcptls_plugin_config.gw.tls_plugins)) : data.mcptls_plugin_config.gw.tls_plugins[name]]
 }
 resource "mcptls_plugin_cert" "p" {
-  count              = length(local.plugins)
-  name               = local.plugins[count.index].name
-  url                = local.plugins[count.index].url
+  count              = length(local.tls)
+  name               = local.tls[count.index].name
+  url                = local.tls[count.index].url
+  grpc_target        = local.tls[count.index].grpc_target
   ca_cert_pem        = mcptls_ca.ca.cert_pem
   ca_private_key_pem = mcptls_ca.ca.private_key_pem
   key_algorithm      = "ECDSA"
 }
-output "ports" { value = { for c in mcptls_plugin_cert.p : c.name => c.server_env["PLUGINS_SERVER_PORT"] } }
+output "env" { value = { for c in mcptls_plugin_cert.p : c.name => c.server_env } }
 output "health" { value = { for c in mcptls_plugin_cert.p : c.name => c.health_port } }
-output "cn" { value = { for c in mcptls_plugin_cert.p : c.name => c.common_name } }
-`, gatewayConfigPath(t), caConfig)
+`, testdata(t, "transports.yaml"), caConfig)
 	ds := "data.mcptls_plugin_config.gw"
+	plugin := func(name string) tfjsonpath.Path { return tfjsonpath.New("external_plugins").AtMapKey(name) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("plugins"), knownvalue.ListSizeExact(3)),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("plugins").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("DenyListPlugin")),
-				statecheck.ExpectKnownValue(ds, tfjsonpath.New("external_plugins").AtMapKey("OPAPluginFilter"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-					"kind": knownvalue.StringExact("external"), "proto": knownvalue.StringExact("STREAMABLEHTTP"),
-					"url_scheme": knownvalue.StringExact("http"), "url_host": knownvalue.StringExact("127.0.0.1"),
-					"url_port": knownvalue.Int64Exact(8000), "priority": knownvalue.Int64Exact(10), "tls_enabled": knownvalue.Bool(false),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("plugins"), knownvalue.ListSizeExact(7)),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("plugins").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"name": knownvalue.StringExact("ReplaceBadWordsPlugin"), "transport": knownvalue.Null(), "mode": knownvalue.StringExact("sequential"), "priority": knownvalue.Int64Exact(5),
 				})),
-				statecheck.ExpectKnownOutputValue("ports", knownvalue.MapExact(map[string]knownvalue.Check{
-					"DenyListPlugin": knownvalue.StringExact("3000"), "OPAPluginFilter": knownvalue.StringExact("8000"), "LLMGuardPlugin": knownvalue.StringExact("8001"),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("external_plugins"), knownvalue.MapSizeExact(6)),
+				statecheck.ExpectKnownValue(ds, plugin("MyPlugin"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"transport": knownvalue.StringExact("mcp"), "host": knownvalue.StringExact("plugin.example.com"), "port": knownvalue.Int64Exact(8443),
+					"tls_enabled": knownvalue.Bool(true), "url_scheme": knownvalue.StringExact("https"), "grpc_target": knownvalue.Null(),
 				})),
-				statecheck.ExpectKnownOutputValue("health", knownvalue.MapPartial(map[string]knownvalue.Check{"LLMGuardPlugin": knownvalue.Int64Exact(9001)})),
-				statecheck.ExpectKnownOutputValue("cn", knownvalue.MapPartial(map[string]knownvalue.Check{"OPAPluginFilter": knownvalue.StringExact("mcp-plugin-OPAPluginFilter")})),
+				statecheck.ExpectKnownValue(ds, plugin("GrpcPlugin"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"transport": knownvalue.StringExact("grpc"), "grpc_target": knownvalue.StringExact("grpc-plugin.internal:50051"),
+					"host": knownvalue.StringExact("grpc-plugin.internal"), "port": knownvalue.Int64Exact(50051), "tls_enabled": knownvalue.Bool(true), "url": knownvalue.Null(),
+				})),
+				statecheck.ExpectKnownValue(ds, plugin("GrpcUdsPlugin"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"transport": knownvalue.StringExact("grpc"), "uds": knownvalue.StringExact("/var/run/grpc-plugin.sock"), "host": knownvalue.Null(), "tls_enabled": knownvalue.Bool(false),
+				})),
+				statecheck.ExpectKnownValue(ds, plugin("UnixPlugin"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"transport": knownvalue.StringExact("unix_socket"), "uds": knownvalue.StringExact("/var/run/mcp-plugin.sock"), "port": knownvalue.Null(), "tls_enabled": knownvalue.Bool(false),
+				})),
+				statecheck.ExpectKnownValue(ds, plugin("UdsPlugin"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"transport": knownvalue.StringExact("mcp"), "uds": knownvalue.StringExact("/var/run/mcp.sock"), "host": knownvalue.Null(), "tls_enabled": knownvalue.Bool(false),
+				})),
+				// Only the plugins reached over TLS need a server certificate.
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("tls_plugins"), knownvalue.MapSizeExact(2)),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("tls_plugins").AtMapKey("GrpcPlugin").AtMapKey("name"), knownvalue.StringExact("GrpcPlugin")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("tls_plugins").AtMapKey("MyPlugin").AtMapKey("name"), knownvalue.StringExact("MyPlugin")),
+				statecheck.ExpectKnownOutputValue("env", knownvalue.MapExact(map[string]knownvalue.Check{
+					"MyPlugin": knownvalue.MapPartial(map[string]knownvalue.Check{
+						"PLUGINS_TRANSPORT": knownvalue.StringExact("http"), "PLUGINS_SERVER_PORT": knownvalue.StringExact("8443"),
+					}),
+					"GrpcPlugin": knownvalue.MapExact(map[string]knownvalue.Check{
+						"PLUGINS_GRPC_SERVER_HOST":            knownvalue.StringExact("127.0.0.1"),
+						"PLUGINS_GRPC_SERVER_PORT":            knownvalue.StringExact("50051"),
+						"PLUGINS_GRPC_SERVER_SSL_ENABLED":     knownvalue.StringExact("true"),
+						"PLUGINS_GRPC_SERVER_SSL_KEYFILE":     knownvalue.StringExact("certs/mcp/plugins/GrpcPlugin/server.key"),
+						"PLUGINS_GRPC_SERVER_SSL_CERTFILE":    knownvalue.StringExact("certs/mcp/plugins/GrpcPlugin/server.crt"),
+						"PLUGINS_GRPC_SERVER_SSL_CA_CERTS":    knownvalue.StringExact("certs/mcp/plugins/GrpcPlugin/ca.crt"),
+						"PLUGINS_GRPC_SERVER_SSL_CLIENT_AUTH": knownvalue.StringExact("require"),
+					}),
+				})),
+				statecheck.ExpectKnownOutputValue("health", knownvalue.MapExact(map[string]knownvalue.Check{
+					"MyPlugin": knownvalue.Int64Exact(9443), "GrpcPlugin": knownvalue.Null(),
+				})),
 			},
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},
 	})
 }
 
-func TestAccPluginConfig_content(t *testing.T) {
+// TestAccPluginConfig_ssrf: the gateway's own file uses loopback IPs, which its
+// default SSRF protection refuses; with the switch off it loads, and its plain
+// http plugins need no certificate.
+func TestAccPluginConfig_ssrf(t *testing.T) {
 	t.Parallel()
+	file := testdata(t, "gateway-external-config.yaml")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
-		Steps: []resource.TestStep{{
-			Config: `
-data "mcptls_plugin_config" "c" {
-  content = <<-YAML
-    plugins:
-      - name: Native
-        kind: plugins.pii.PIIFilter
-        hooks: [prompt_pre_fetch]
-      - name: Remote
-        kind: external
-        mcp:
-          proto: SSE
-          url: wss://plugin.example.com/sse
-  YAML
-}`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.mcptls_plugin_config.c", tfjsonpath.New("plugins").AtSliceIndex(0).AtMapKey("hooks"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("prompt_pre_fetch")})),
-				statecheck.ExpectKnownValue("data.mcptls_plugin_config.c", tfjsonpath.New("plugins").AtSliceIndex(0).AtMapKey("url"), knownvalue.Null()),
-				statecheck.ExpectKnownValue("data.mcptls_plugin_config.c", tfjsonpath.New("external_plugins"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"Remote": knownvalue.ObjectPartial(map[string]knownvalue.Check{"url_port": knownvalue.Int64Exact(443), "tls_enabled": knownvalue.Bool(true)}),
-				})),
-			},
-		}},
-	})
-}
-
-func TestAccFunctions(t *testing.T) {
-	t.Parallel()
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(version.Must(version.NewVersion("1.8.0")))},
 		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
 		Steps: []resource.TestStep{
 			{
-				Config: `
-output "server" { value = provider::mcptls::server_env("DenyListPlugin", "/app/certs", "0.0.0.0", 3000, 2) }
-output "client" { value = provider::mcptls::client_env("/etc/mcp", true, false) }`,
+				Config: fmt.Sprintf("data \"mcptls_plugin_config\" \"gw\" {\n  path = %q\n}\n", file),
+				ExpectError: regexp.MustCompile(`(?s)` + words(`line 7, column 12: plugin "DenyListPlugin": mcp.url:`) + `.*127.0.0.1.*PLUGINS_SSRF_PROTECTION_ENABLED=false.*` +
+					words("line 17, column 12") + `.*` + words("line 26, column 12")),
+			},
+			{
+				Config: fmt.Sprintf("data \"mcptls_plugin_config\" \"gw\" {\n  path = %q\n  ssrf_protection = false\n}\n", file),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownOutputValue("server", knownvalue.MapExact(map[string]knownvalue.Check{
-						"PLUGINS_SERVER_HOST":          knownvalue.StringExact("0.0.0.0"),
-						"PLUGINS_SERVER_PORT":          knownvalue.StringExact("3000"),
-						"PLUGINS_SERVER_SSL_ENABLED":   knownvalue.StringExact("true"),
-						"PLUGINS_SERVER_SSL_KEYFILE":   knownvalue.StringExact("/app/certs/plugins/DenyListPlugin/server.key"),
-						"PLUGINS_SERVER_SSL_CERTFILE":  knownvalue.StringExact("/app/certs/plugins/DenyListPlugin/server.crt"),
-						"PLUGINS_SERVER_SSL_CA_CERTS":  knownvalue.StringExact("/app/certs/plugins/DenyListPlugin/ca.crt"),
-						"PLUGINS_SERVER_SSL_CERT_REQS": knownvalue.StringExact("2"),
-					})),
-					statecheck.ExpectKnownOutputValue("client", knownvalue.MapPartial(map[string]knownvalue.Check{
-						"PLUGINS_CLIENT_MTLS_CA_BUNDLE":      knownvalue.StringExact("/etc/mcp/gateway/ca.crt"),
-						"PLUGINS_CLIENT_MTLS_CHECK_HOSTNAME": knownvalue.StringExact("false"),
+					statecheck.ExpectKnownValue("data.mcptls_plugin_config.gw", tfjsonpath.New("external_plugins"), knownvalue.MapSizeExact(3)),
+					statecheck.ExpectKnownValue("data.mcptls_plugin_config.gw", tfjsonpath.New("tls_plugins"), knownvalue.MapSizeExact(0)),
+					statecheck.ExpectKnownValue("data.mcptls_plugin_config.gw", tfjsonpath.New("external_plugins").AtMapKey("OPAPluginFilter"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"url_host": knownvalue.StringExact("127.0.0.1"), "port": knownvalue.Int64Exact(8000), "priority": knownvalue.Int64Exact(10), "tls_enabled": knownvalue.Bool(false),
 					})),
 				},
 			},
-			{Config: `output "x" { value = provider::mcptls::server_env("bad_name", "c", "h", 1, 2) }`, ExpectError: regexp.MustCompile(`(?s)(argument 1|"name" parameter).*cannot\s+be\s+a\s+DNS`)},
-			{Config: `output "x" { value = provider::mcptls::server_env("p", "", "h", 1, 2) }`, ExpectError: regexp.MustCompile(`(?s)(argument 2|"cert_dir" parameter).*cert_dir\s+must\s+not\s+be\s+empty`)},
-			{Config: `output "x" { value = provider::mcptls::server_env("p", "c", "h", 65000, 2) }`, ExpectError: regexp.MustCompile(`(?s)(argument 4|"port" parameter).*health\s+port`)},
-			{Config: `output "x" { value = provider::mcptls::server_env("p", "c", "h", 1, 5) }`, ExpectError: regexp.MustCompile(`(?s)(argument 5|"ssl_cert_reqs" parameter).*ssl_cert_reqs`)},
-			{Config: `output "x" { value = provider::mcptls::client_env("", true, true) }`, ExpectError: regexp.MustCompile(`(?s)(argument 1|"cert_dir" parameter).*cert_dir\s+must\s+not\s+be\s+empty`)},
 		},
 	})
+}
+
+func TestAccPluginConfig_templates(t *testing.T) {
+	t.Parallel()
+	yaml := "plugins:\n  - name: Remote\n    kind: external\n    mcp:\n      proto: STREAMABLEHTTP\n      url: \"https://{{ env.PLUGIN_HOST }}:8443/mcp\"\n"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf("data \"mcptls_plugin_config\" \"c\" {\n  content = %q\n  template_env = { PLUGIN_HOST = \"plugins.example.com\" }\n}\n", yaml),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.mcptls_plugin_config.c", tfjsonpath.New("tls_plugins").AtMapKey("Remote"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"url": knownvalue.StringExact("https://plugins.example.com:8443/mcp"), "host": knownvalue.StringExact("plugins.example.com"),
+					})),
+				},
+			},
+			{
+				Config:      configInput(yaml),
+				ExpectError: regexp.MustCompile(`(?s)line 6, column 21: env.PLUGIN_HOST is not in template_env`),
+			},
+		},
+	})
+}
+
+// TestAccPluginConfig_parity runs every file of the parity table through the
+// data source: each file carries the verdict the gateway's own loader gave it
+// (cpex 0.1.3), and mcptls must agree except where the file says why not.
+func TestAccPluginConfig_parity(t *testing.T) {
+	t.Parallel()
+	cases, err := parity.Cases("../pluginconfig/testdata/parity")
+	if err != nil || len(cases) < 30 {
+		t.Fatalf("%d cases: %v", len(cases), err)
+	}
+	// Accepted files share one step; each refused file needs its own.
+	var accepted strings.Builder
+	var checks []statecheck.StateCheck
+	for i, c := range cases {
+		block := parityDataSource(fmt.Sprintf("c%d", i), c)
+		if c.Accept {
+			accepted.WriteString(block)
+			checks = append(checks, statecheck.ExpectKnownValue("data.mcptls_plugin_config."+fmt.Sprintf("c%d", i), tfjsonpath.New("plugins"), knownvalue.NotNull()))
+			continue
+		}
+		pattern := `Invalid plugin config`
+		if c.Differs == "" {
+			pattern = `(?s)Invalid plugin config.*` + words(parity.Phrase(c.Says[0]))
+		}
+		t.Run(c.File, func(t *testing.T) {
+			t.Parallel()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+				Steps:                    []resource.TestStep{{Config: block, ExpectError: regexp.MustCompile(pattern)}},
+			})
+		})
+	}
+	t.Run("accepted", func(t *testing.T) {
+		t.Parallel()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+			Steps:                    []resource.TestStep{{Config: accepted.String(), ConfigStateChecks: checks}},
+		})
+	})
+}
+
+func parityDataSource(name string, c parity.Case) string {
+	var env []string
+	for k, v := range c.Options.TemplateEnv {
+		env = append(env, fmt.Sprintf("%q = %q", k, v))
+	}
+	return fmt.Sprintf("data \"mcptls_plugin_config\" %q {\n  content = %s\n  ssrf_protection = %v\n  template_env = { %s }\n}\n",
+		name, hclString(c.Text), c.Options.SSRFProtection, strings.Join(env, ", "))
+}
+
+// hclString quotes text for HCL: Go's quoting, with HCL's template
+// introducers escaped.
+func hclString(text string) string {
+	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(fmt.Sprintf("%q", text))
 }

@@ -31,7 +31,9 @@ func TestEndToEndForEach(t *testing.T) {
 	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &env); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if len(env) != 2 || env["DenyListPlugin"]["PLUGINS_SERVER_PORT"] != "3000" || env["OPAPluginFilter"]["PLUGINS_SERVER_SSL_CERTFILE"] != "certs/mcp/plugins/OPAPluginFilter/server.crt" {
+	// The MCP plugin starts an HTTP server; the gRPC one gets the gRPC server's variables.
+	if len(env) != 2 || env["DenyListPlugin"]["PLUGINS_SERVER_PORT"] != "3000" || env["DenyListPlugin"]["PLUGINS_TRANSPORT"] != "http" ||
+		env["OPAPluginFilter"]["PLUGINS_GRPC_SERVER_SSL_CERTFILE"] != "certs/mcp/plugins/OPAPluginFilter/server.crt" || env["OPAPluginFilter"]["PLUGINS_GRPC_SERVER_SSL_CLIENT_AUTH"] != "require" {
 		t.Errorf("server_env = %v", env)
 	}
 }

@@ -49,6 +49,14 @@ resource "mcptls_plugin_cert" "byname" {
   key_algorithm      = "ECDSA"
 }
 
+resource "mcptls_plugin_cert" "grpc" {
+  name               = "OPAPluginGrpc"
+  grpc_target        = "localhost:50051"
+  ca_cert_pem        = mcptls_ca.ca.cert_pem
+  ca_private_key_pem = mcptls_ca.ca.private_key_pem
+  key_algorithm      = "ECDSA"
+}
+
 resource "mcptls_plugin_cert" "byip" {
   name               = "OPAPluginFilter"
   url                = "https://127.0.0.1:9000/mcp"
@@ -62,7 +70,7 @@ resource "mcptls_plugin_cert" "byip" {
 // peerResources names the resources of peersConfig the matrices use.
 var peerResources = map[string]string{
 	"gw": "mcptls_gateway_cert.gw", "rogue": "mcptls_gateway_cert.rogue",
-	"byname": "mcptls_plugin_cert.byname", "byip": "mcptls_plugin_cert.byip",
+	"byname": "mcptls_plugin_cert.byname", "byip": "mcptls_plugin_cert.byip", "grpc": "mcptls_plugin_cert.grpc",
 }
 
 // peerFiles are the applied certificates written out as the guide's files.

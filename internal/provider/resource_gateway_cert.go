@@ -22,6 +22,7 @@ type gatewayModel struct {
 	CheckHostname types.Bool   `tfsdk:"check_hostname"`
 	ClientPEM     types.String `tfsdk:"client_pem"`
 	ClientEnv     types.Map    `tfsdk:"client_env"`
+	GRPCClientEnv types.Map    `tfsdk:"grpc_client_env"`
 }
 
 // NewGatewayCertResource is mcptls_gateway_cert: the client certificate the gateway
@@ -45,8 +46,14 @@ func NewGatewayCertResource() resource.Resource {
 					},
 					"client_pem": computedSensitiveString("Certificate then private key in one PEM (`client.pem`, for `curl --cert`)."),
 					"client_env": schema.MapAttribute{
-						MarkdownDescription: "The gateway's `PLUGINS_CLIENT_MTLS_*` variables, with paths under `cert_dir`.",
+						MarkdownDescription: "The gateway's `PLUGINS_CLIENT_MTLS_*` variables for MCP plugins, with paths under `cert_dir`.",
 						Computed:            true, ElementType: types.StringType,
+					},
+					"grpc_client_env": schema.MapAttribute{
+						MarkdownDescription: "The gateway's `PLUGINS_GRPC_CLIENT_MTLS_*` variables for gRPC plugins, with paths under `cert_dir` " +
+							"(`PLUGINS_CLIENT_MTLS_*` does not apply to gRPC). `_VERIFY` is always `\"true\"`: gRPC always checks the plugin's certificate, " +
+							"and the gateway (cpex 0.1.3) turns `false` into \"use the public roots\", which refuses a plugin certificate from this CA.",
+						Computed: true, ElementType: types.StringType,
 					},
 				}),
 			}
@@ -64,8 +71,12 @@ func (m *gatewayModel) request() (pki.Request, diag.Diagnostics) {
 }
 
 func (m *gatewayModel) derive(certModel) diag.Diagnostics {
-	if m.CertDir.IsUnknown() || m.Verify.IsUnknown() || m.CheckHostname.IsUnknown() {
-		m.ClientEnv = types.MapUnknown(types.StringType)
+	m.ClientEnv, m.GRPCClientEnv = types.MapUnknown(types.StringType), types.MapUnknown(types.StringType)
+	if m.CertDir.IsUnknown() {
+		return nil
+	}
+	m.GRPCClientEnv = stringMap(envmap.GRPCClient{CertDir: m.CertDir.ValueString()}.Env())
+	if m.Verify.IsUnknown() || m.CheckHostname.IsUnknown() {
 		return nil
 	}
 	m.ClientEnv = stringMap(envmap.Client{CertDir: m.CertDir.ValueString(), Verify: m.Verify.ValueBool(), CheckHostname: m.CheckHostname.ValueBool()}.Env())

@@ -88,6 +88,7 @@ func TestAccPluginCert_sansPortsAndCAReplacement(t *testing.T) {
 					statecheck.ExpectKnownValue(p, tfjsonpath.New("server_port"), knownvalue.Int64Exact(3000)),
 					statecheck.ExpectKnownValue(p, tfjsonpath.New("health_port"), knownvalue.Int64Exact(4000)),
 					statecheck.ExpectKnownValue(p, tfjsonpath.New("server_env"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"PLUGINS_TRANSPORT":            knownvalue.StringExact("http"),
 						"PLUGINS_SERVER_HOST":          knownvalue.StringExact("127.0.0.1"),
 						"PLUGINS_SERVER_PORT":          knownvalue.StringExact("3000"),
 						"PLUGINS_SERVER_SSL_ENABLED":   knownvalue.StringExact("true"),
@@ -167,7 +168,7 @@ func TestAccImport(t *testing.T) {
 	}
 	// The CA key and the URL are not in the directory, and cert_dir (with the env
 	// paths) follows the import path; the next apply sets them from configuration.
-	ignore := []string{"ca_private_key_pem", "url", "cert_dir", "client_env", "server_env"}
+	ignore := []string{"ca_private_key_pem", "url", "cert_dir", "client_env", "grpc_client_env", "server_env"}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
 		Steps: []resource.TestStep{

@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
-	"net"
+	"fmt"
 	"path/filepath"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -29,6 +31,7 @@ type pluginModel struct {
 	Name        types.String `tfsdk:"name"`
 	CommonName  types.String `tfsdk:"common_name"`
 	URL         types.String `tfsdk:"url"`
+	GRPCTarget  types.String `tfsdk:"grpc_target"`
 	DNSNames    types.Set    `tfsdk:"dns_names"`
 	IPAddresses types.Set    `tfsdk:"ip_addresses"`
 	ServerHost  types.String `tfsdk:"server_host"`
@@ -46,20 +49,29 @@ func NewPluginCertResource() resource.Resource {
 		schema: func() schema.Schema {
 			return schema.Schema{
 				MarkdownDescription: "A plugin server's certificate (`certs/mcp/plugins/<name>/`): CN `mcp-plugin-<name>`, extended key usage serverAuth, " +
-					"SANs `<name>`, `mcp-plugin-<name>`, `localhost`, the plugin URL's host, and any `dns_names` / `ip_addresses`.",
+					"SANs `<name>`, `mcp-plugin-<name>`, `localhost`, the host of the plugin's `url` or `grpc_target`, and any `dns_names` / `ip_addresses`. " +
+					"`server_env` starts the plugin server on the plugin's transport: MCP over HTTP (`url`, or neither) or gRPC (`grpc_target`).",
 				Attributes: mergeAttributes(certAttributes(pki.DefaultPluginSubject), leafAttributes(), map[string]schema.Attribute{
 					"name": schema.StringAttribute{
-						MarkdownDescription: "The plugin's `name` in the gateway's config.yaml. Must be usable as a DNS label (letters, digits, inner hyphens; at most 52 characters). Changing it issues a new certificate.",
-						Required:            true,
-						PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+						MarkdownDescription: "The plugin's `name` in the gateway's config.yaml: a directory of the certs/mcp tree, so letters, digits, `.`, `_` and `-` only, at most 53 characters. " +
+							"A name that is no valid DNS name (`My_Plugin`) gets the Makefile's SANs anyway, with a warning about what a client can use as a host name. Changing it issues a new certificate.",
+						Required:      true,
+						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 					},
 					"common_name": schema.StringAttribute{
 						MarkdownDescription: "`mcp-plugin-<name>`.",
 						Computed:            true,
 					},
 					"url": schema.StringAttribute{
-						MarkdownDescription: "The plugin's `mcp.url`. Its host becomes a DNS or IP SAN, so `check_hostname` works by IP too; its port is the default `server_port`. A new certificate is issued only when the SANs change.",
-						Optional:            true,
+						MarkdownDescription: "The plugin's `mcp.url` (MCP over HTTP). Its host becomes a DNS or IP SAN, so `check_hostname` works by IP too; its port is the default `server_port`. " +
+							"The gateway's URL rules apply (no IPv6 literal, credentials or 0.0.0.0). Conflicts with `grpc_target`. A new certificate is issued only when the SANs change.",
+						Optional:   true,
+						Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("grpc_target"))},
+					},
+					"grpc_target": schema.StringAttribute{
+						MarkdownDescription: "The plugin's `grpc.target` (`host:port`): the plugin is a gRPC server. Its host becomes a DNS or IP SAN (gRPC always checks it), its port the default `server_port`, " +
+							"and `server_env` renders `PLUGINS_GRPC_SERVER_*`. Conflicts with `url`. A new certificate is issued only when the SANs change.",
+						Optional: true,
 					},
 					"dns_names": schema.SetAttribute{
 						MarkdownDescription: "Extra DNS SANs. A new certificate is issued only when the SANs change.",
@@ -72,24 +84,28 @@ func NewPluginCertResource() resource.Resource {
 						Validators: []validator.Set{setvalidator.ValueStringsAre(ipAddressValidator)},
 					},
 					"server_host": schema.StringAttribute{
-						MarkdownDescription: "`PLUGINS_SERVER_HOST`, the bind address. Default `" + envmap.DefaultServerHost + "`.",
+						MarkdownDescription: "`PLUGINS_SERVER_HOST` (or `PLUGINS_GRPC_SERVER_HOST`), the bind address. Default `" + envmap.DefaultServerHost + "`.",
 						Optional:            true, Computed: true, Default: stringdefault.StaticString(envmap.DefaultServerHost),
+						Validators: []validator.String{serverHostValidator},
 					},
 					"server_port": schema.Int64Attribute{
-						MarkdownDescription: "`PLUGINS_SERVER_PORT`. Default: the explicit port of `url`, else 8000. At most 64535 so the health port fits.",
-						Optional:            true, Computed: true,
+						MarkdownDescription: "`PLUGINS_SERVER_PORT` (or `PLUGINS_GRPC_SERVER_PORT`). Default: the explicit port of `url`, else 8000; the port of `grpc_target`. " +
+							"For MCP at most 64535, so the health port (+1000) fits.",
+						Optional: true, Computed: true,
 					},
 					"ssl_cert_reqs": schema.Int64Attribute{
-						MarkdownDescription: "`PLUGINS_SERVER_SSL_CERT_REQS`: 0 CERT_NONE, 1 CERT_OPTIONAL, 2 CERT_REQUIRED (default, mTLS).",
-						Optional:            true, Computed: true, Default: int64default.StaticInt64(envmap.DefaultSSLCertReqs),
+						MarkdownDescription: "`PLUGINS_SERVER_SSL_CERT_REQS`: 0 CERT_NONE, 1 CERT_OPTIONAL, 2 CERT_REQUIRED (default, mTLS). " +
+							"For gRPC, `PLUGINS_GRPC_SERVER_SSL_CLIENT_AUTH` `none`, `optional` or `require`.",
+						Optional: true, Computed: true, Default: int64default.StaticInt64(envmap.DefaultSSLCertReqs),
 						Validators: []validator.Int64{int64validator.Between(0, 2)},
 					},
 					"server_env": schema.MapAttribute{
-						MarkdownDescription: "The plugin server's `PLUGINS_SERVER_*` variables, with paths under `cert_dir`.",
-						Computed:            true, ElementType: types.StringType,
+						MarkdownDescription: "The plugin server's env map, with paths under `cert_dir`: for MCP, `PLUGINS_TRANSPORT = \"http\"` (unset, the runtime runs stdio in every container) and `PLUGINS_SERVER_*`; " +
+							"for gRPC, `PLUGINS_GRPC_SERVER_*`.",
+						Computed: true, ElementType: types.StringType,
 					},
 					"health_port": schema.Int64Attribute{
-						MarkdownDescription: "Where the plugin runtime serves plain-HTTP health checks when TLS is on: `server_port + 1000`.",
+						MarkdownDescription: "Where the MCP plugin runtime serves plain-HTTP health checks when TLS is on: `server_port + 1000`. Null for gRPC, whose health service shares the server's port.",
 						Computed:            true,
 					},
 				}),
@@ -103,31 +119,80 @@ func (m *pluginModel) leafFields() *LeafFields { return &m.LeafFields }
 
 func (m *pluginModel) validate() diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !m.Name.IsUnknown() && !m.Name.IsNull() {
-		if err := pki.ValidatePluginName(m.Name.ValueString()); err != nil {
+	if known(m.Name) {
+		name := m.Name.ValueString()
+		if err := pki.ValidatePluginName(name); err != nil {
 			diags.AddAttributeError(path.Root("name"), "Invalid plugin name", err.Error())
+		} else if warning := pki.PluginNameHostWarning(name); warning != "" {
+			diags.AddAttributeWarning(path.Root("name"), "Plugin name is no DNS name", warning)
 		}
 	}
-	if !m.URL.IsUnknown() && !m.URL.IsNull() {
+	if known(m.URL) {
 		u, err := pluginconfig.ParseURL(m.URL.ValueString())
-		if err == nil && net.ParseIP(u.Host) == nil {
-			// The host becomes a DNS SAN (dns_names and ip_addresses have validators of their own).
-			err = pki.ValidateDNSName(u.Host)
+		if err == nil {
+			err = pki.ValidateSANHost(u.Host)
+		}
+		switch {
+		case err != nil:
+			diags.AddAttributeError(path.Root("url"), "Invalid plugin URL", err.Error())
+		case !u.TLS():
+			diags.AddAttributeWarning(path.Root("url"), "Plugin URL without TLS",
+				fmt.Sprintf("The url is %s://, so the gateway connects without TLS, while server_env turns TLS on for the plugin server: they cannot talk. Use https:// in the gateway's config.", u.Scheme))
+		case m.ServerPort.IsNull() && u.ExplicitPort:
+			if err := envmap.ValidatePort(u.Port); err != nil {
+				diags.AddAttributeError(path.Root("url"), "URL port leaves no room for the health port", err.Error()+": set server_port to the port the plugin server listens on")
+			}
+		}
+	}
+	if known(m.GRPCTarget) {
+		host, _, ok := pluginconfig.SplitTarget(m.GRPCTarget.ValueString())
+		var err error
+		if !ok {
+			err = fmt.Errorf("grpc_target %q is not host:port", m.GRPCTarget.ValueString())
+		} else {
+			err = pki.ValidateSANHost(host)
 		}
 		if err != nil {
-			diags.AddAttributeError(path.Root("url"), "Invalid plugin URL", err.Error())
+			diags.AddAttributeError(path.Root("grpc_target"), "Invalid gRPC target", err.Error())
+		}
+		if known(m.SSLCertReqs) && m.SSLCertReqs.ValueInt64() == 1 {
+			diags.AddAttributeWarning(path.Root("ssl_cert_reqs"), "gRPC client_auth optional is not enforced",
+				"The gateway's gRPC server (cpex 0.1.3) treats client_auth optional like none: it never asks for the gateway's certificate. Use 2 (require) for mTLS.")
 		}
 	}
-	if !m.ServerPort.IsUnknown() && !m.ServerPort.IsNull() {
-		if err := envmap.ValidatePort(int(m.ServerPort.ValueInt64())); err != nil {
+	if known(m.ServerPort) {
+		check := envmap.ValidatePort
+		if !m.GRPCTarget.IsNull() {
+			check = envmap.ValidateGRPCPort
+		}
+		if err := check(int(m.ServerPort.ValueInt64())); err != nil {
 			diags.AddAttributeError(path.Root("server_port"), "Invalid server port", err.Error())
 		}
 	}
 	return diags
 }
 
+// known is a configured value that is neither null nor unknown.
+func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// endpointHost is the host of url or grpc_target, "" when neither is set.
+func (m *pluginModel) endpointHost() (string, error) {
+	switch {
+	case !m.URL.IsNull():
+		u, err := pluginconfig.ParseURL(m.URL.ValueString())
+		return u.Host, err
+	case !m.GRPCTarget.IsNull():
+		host, _, ok := pluginconfig.SplitTarget(m.GRPCTarget.ValueString())
+		if !ok {
+			return "", fmt.Errorf("grpc_target %q is not host:port", m.GRPCTarget.ValueString())
+		}
+		return host, nil
+	}
+	return "", nil
+}
+
 func (m *pluginModel) sanInputsKnown() bool {
-	return !m.Name.IsUnknown() && !m.Name.IsNull() && !m.URL.IsUnknown() && !m.DNSNames.IsUnknown() && !m.IPAddresses.IsUnknown()
+	return known(m.Name) && !m.URL.IsUnknown() && !m.GRPCTarget.IsUnknown() && !m.DNSNames.IsUnknown() && !m.IPAddresses.IsUnknown()
 }
 
 // sans computes the certificate's effective SANs from the inputs.
@@ -136,14 +201,10 @@ func (m *pluginModel) sans() (pki.SANs, diag.Diagnostics) {
 	var dns, ips []string
 	diags.Append(m.DNSNames.ElementsAs(context.Background(), &dns, false)...)
 	diags.Append(m.IPAddresses.ElementsAs(context.Background(), &ips, false)...)
-	host := ""
-	if !m.URL.IsNull() {
-		u, err := pluginconfig.ParseURL(m.URL.ValueString())
-		if err != nil {
-			diags.AddAttributeError(path.Root("url"), "Invalid plugin URL", err.Error())
-			return pki.SANs{}, diags
-		}
-		host = u.Host
+	host, err := m.endpointHost()
+	if err != nil {
+		diags.AddError("Invalid plugin endpoint", err.Error())
+		return pki.SANs{}, diags
 	}
 	sans, err := pki.PluginSANs(m.Name.ValueString(), host, dns, ips)
 	if err != nil { // validation has named the attribute already; this is a backstop
@@ -168,28 +229,43 @@ func (m *pluginModel) derive(config certModel) diag.Diagnostics {
 	if !m.Name.IsUnknown() {
 		m.CommonName = types.StringValue(pki.PluginCommonNamePrefix + m.Name.ValueString())
 	}
+	grpc := !m.GRPCTarget.IsNull()
 	if cfg.ServerPort.IsNull() {
-		m.ServerPort = types.Int64Value(envmap.DefaultServerPort)
-		switch {
-		case m.URL.IsUnknown():
-			m.ServerPort = types.Int64Unknown()
-		case !m.URL.IsNull():
-			if u, err := pluginconfig.ParseURL(m.URL.ValueString()); err == nil && u.ExplicitPort {
-				m.ServerPort = types.Int64Value(int64(u.Port))
-			}
-		}
+		m.ServerPort = m.defaultPort()
 	}
 	m.HealthPort, m.ServerEnv = types.Int64Unknown(), types.MapUnknown(types.StringType)
-	if m.ServerPort.IsUnknown() || m.CertDir.IsUnknown() || m.Name.IsUnknown() || m.ServerHost.IsUnknown() || m.SSLCertReqs.IsUnknown() {
+	if m.GRPCTarget.IsUnknown() || m.ServerPort.IsUnknown() || m.CertDir.IsUnknown() || m.Name.IsUnknown() || m.ServerHost.IsUnknown() || m.SSLCertReqs.IsUnknown() {
 		return nil
 	}
-	server := envmap.Server{
-		CertDir: m.CertDir.ValueString(), Plugin: m.Name.ValueString(), Host: m.ServerHost.ValueString(),
-		Port: int(m.ServerPort.ValueInt64()), CertReqs: int(m.SSLCertReqs.ValueInt64()),
+	certDir, name, host := m.CertDir.ValueString(), m.Name.ValueString(), m.ServerHost.ValueString()
+	port, reqs := int(m.ServerPort.ValueInt64()), int(m.SSLCertReqs.ValueInt64())
+	if grpc {
+		m.HealthPort = types.Int64Null()
+		m.ServerEnv = stringMap(envmap.GRPCServer{CertDir: certDir, Plugin: name, Host: host, Port: port, CertReqs: reqs}.Env())
+		return nil
 	}
+	server := envmap.Server{CertDir: certDir, Plugin: name, Host: host, Port: port, CertReqs: reqs}
 	m.HealthPort = types.Int64Value(int64(server.HealthPort()))
 	m.ServerEnv = stringMap(server.Env())
 	return nil
+}
+
+// defaultPort is the explicit port of url, else 8000; the port of grpc_target.
+func (m *pluginModel) defaultPort() types.Int64 {
+	switch {
+	case m.URL.IsUnknown() || m.GRPCTarget.IsUnknown():
+		return types.Int64Unknown()
+	case !m.GRPCTarget.IsNull():
+		if _, port, ok := pluginconfig.SplitTarget(m.GRPCTarget.ValueString()); ok {
+			return types.Int64Value(int64(port))
+		}
+		return types.Int64Value(envmap.DefaultGRPCServerPort)
+	case !m.URL.IsNull():
+		if u, err := pluginconfig.ParseURL(m.URL.ValueString()); err == nil && u.ExplicitPort {
+			return types.Int64Value(int64(u.Port))
+		}
+	}
+	return types.Int64Value(envmap.DefaultServerPort)
 }
 
 func (m *pluginModel) keepIssued(string) {}
@@ -201,6 +277,9 @@ func (m *pluginModel) reissuePaths(prior certModel) []path.Path {
 	var changed []path.Path
 	if !m.URL.Equal(p.URL) {
 		changed = append(changed, path.Root("url"))
+	}
+	if !m.GRPCTarget.Equal(p.GRPCTarget) {
+		changed = append(changed, path.Root("grpc_target"))
 	}
 	if !m.DNSNames.Equal(p.DNSNames) {
 		changed = append(changed, path.Root("dns_names"))
@@ -229,6 +308,7 @@ func (m *pluginModel) importFrom(dir string) error {
 		return err
 	}
 	base, _ := pki.PluginSANs(m.Name.ValueString(), "", nil, nil)
+	m.GRPCTarget = types.StringNull()
 	var extraDNS []string
 	for _, d := range cert.DNSNames {
 		if !containsFold(base.DNSNames, d) {

@@ -5,17 +5,18 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
 const stateFixture = "testdata/state-v0"
 
-// TestStateFromSchemaVersion0PlansEmpty plans a state file that this provider
-// wrote at schema version 0 (certificates valid until 2125, so no renewal is
-// due): a later build that changes the schema, its defaults or how it reads
-// state shows up here as a diff. MCPTLS_UPDATE_STATE_FIXTURE=1 rewrites the
-// fixture with the current build.
-func TestStateFromSchemaVersion0PlansEmpty(t *testing.T) {
+// TestStateFromSchemaVersion0Upgrades plans a state file that the first
+// release wrote at schema version 0 (certificates valid until 2125, so no
+// renewal is due). A later build may only add to the env maps, in place: no
+// certificate or key may change. After one apply the plan is empty.
+// MCPTLS_UPDATE_STATE_FIXTURE=1 rewrites the fixture with the current build.
+func TestStateFromSchemaVersion0Upgrades(t *testing.T) {
 	t.Parallel()
 	config, err := os.ReadFile(filepath.Join(stateFixture, "main.tf"))
 	if err != nil {
@@ -37,9 +38,56 @@ func TestStateFromSchemaVersion0PlansEmpty(t *testing.T) {
 		return
 	}
 	checkSchemaVersions(t, files["terraform.tfstate"], 0)
-	if out, err := w.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
-		t.Fatalf("the version 0 state does not plan empty: %v\n%s", err, out)
+	w.mustRun("plan", "-input=false", "-out=upgrade.plan")
+	changed := plannedChanges(t, w.mustRun("show", "-json", "upgrade.plan"))
+	// What this build added to the env maps since the first release.
+	allowed := map[string]bool{"server_env": true, "grpc_client_env": true}
+	for addr, attrs := range changed {
+		for _, a := range attrs {
+			if !allowed[a] {
+				t.Errorf("%s: upgrading changes %s", addr, a)
+			}
+		}
 	}
+	w.mustRun("apply", "-input=false", "upgrade.plan")
+	if out, err := w.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
+		t.Fatalf("the upgraded state does not plan empty: %v\n%s", err, out)
+	}
+}
+
+// plannedChanges lists, per resource instance, the attributes a plan changes;
+// anything but an in-place update (or no change) fails the test.
+func plannedChanges(t *testing.T, planJSON string) map[string][]string {
+	t.Helper()
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Mode    string `json:"mode"`
+			Change  struct {
+				Actions []string                   `json:"actions"`
+				Before  map[string]json.RawMessage `json:"before"`
+				After   map[string]json.RawMessage `json:"after"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(planJSON[strings.Index(planJSON, "{"):]), &plan); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, rc := range plan.ResourceChanges {
+		if rc.Mode != "managed" {
+			continue
+		}
+		if a := strings.Join(rc.Change.Actions, ","); a != "update" && a != "no-op" {
+			t.Errorf("%s: planned %s", rc.Address, a)
+		}
+		for name, after := range rc.Change.After {
+			if string(rc.Change.Before[name]) != string(after) {
+				out[rc.Address] = append(out[rc.Address], name)
+			}
+		}
+	}
+	return out
 }
 
 // writeStateFixture stores the state with a neutral CLI version, so that every

@@ -1,6 +1,7 @@
 # State fixture: terraform.tfstate beside this file was written by the provider
 # at schema version 0 (`MCPTLS_UPDATE_STATE_FIXTURE=1 make test` rewrites it).
-# Every later build must plan it empty. Test keys only: never use them.
+# Every later build must plan it with at most in-place additions to the env
+# maps, and empty after one apply. Test keys only: never use them.
 terraform {
   required_providers {
     mcptls = { source = "mcptls/mcptls" }
@@ -8,7 +9,9 @@ terraform {
 }
 
 data "mcptls_plugin_config" "gateway" {
-  content = <<-YAML
+  # Added after the first release, whose data source did not refuse private IPs.
+  ssrf_protection = false
+  content         = <<-YAML
     plugins:
       - name: DenyListPlugin
         kind: external
@@ -34,7 +37,7 @@ resource "mcptls_gateway_cert" "this" {
 }
 
 resource "mcptls_plugin_cert" "this" {
-  for_each           = data.mcptls_plugin_config.gateway.external_plugins
+  for_each           = data.mcptls_plugin_config.gateway.tls_plugins
   name               = each.key
   url                = each.value.url
   dns_names          = ["plugin.internal"]

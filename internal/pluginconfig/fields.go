@@ -1,0 +1,252 @@
+package pluginconfig
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The gateway's models are pydantic v2 models in lax mode: a str field takes
+// only a string, an int field also takes "10" or 10.0, a bool field takes
+// true/yes/on/1 and their opposites. These readers apply the same coercions to
+// one key of a mapping and record a positioned problem when a value would not
+// validate, quoting pydantic's message so a reader can match it to the gateway.
+
+// fields reads the keys of one mapping; `at` names it in messages.
+type fields struct {
+	p  *parser
+	m  *node
+	at string
+}
+
+func (f fields) value(key string) *node {
+	if f.m == nil || f.m.kind != mappingNode {
+		return nil
+	}
+	return f.m.get(key)
+}
+
+// fail records that key's value does not validate.
+func (f fields) fail(v *node, key, gateway, fix string) {
+	msg := fmt.Sprintf("%s%s is %s; the gateway refuses it (%q)", f.at, key, v.describe(), gateway)
+	if fix != "" {
+		msg += ": " + fix
+	}
+	f.p.errorAt(v, "%s", msg)
+}
+
+// missing records a required key that is absent.
+func (f fields) missing(key, fix string) {
+	f.p.errorAt(f.m, "%s%s is missing (the gateway: \"Field required\"): %s", f.at, key, fix)
+}
+
+// str reads an optional string; null counts as absent.
+func (f fields) str(key string) (string, *node) {
+	v := f.value(key)
+	if v == nil || v.isNull() {
+		return "", nil
+	}
+	if v.kind != scalarNode || v.tag != tagStr {
+		f.fail(v, key, "Input should be a valid string", "quote it")
+		return "", nil
+	}
+	return v.value, v
+}
+
+// requiredStr reads a string that must be present and not null.
+func (f fields) requiredStr(key, fix string) (string, *node) {
+	v := f.value(key)
+	if v == nil {
+		f.missing(key, fix)
+		return "", nil
+	}
+	if v.isNull() {
+		f.fail(v, key, "Input should be a valid string", fix)
+		return "", nil
+	}
+	return f.str(key)
+}
+
+var pydanticIntString = regexp.MustCompile(`^[ \t\n\r]*[-+]?[0-9](?:_?[0-9])*[ \t\n\r]*$`)
+
+// integer reads an int field (not Optional: null is refused); ok is false when
+// absent or invalid.
+func (f fields) integer(key string) (int64, *node, bool) {
+	v := f.value(key)
+	if v == nil {
+		return 0, nil, false
+	}
+	bad := func(msg string) (int64, *node, bool) {
+		f.fail(v, key, msg, "write a whole number")
+		return 0, v, false
+	}
+	if v.kind != scalarNode {
+		return bad("Input should be a valid integer")
+	}
+	switch v.tag {
+	case tagInt:
+		n, ok := intValue(v.value)
+		if !ok {
+			return bad("Input should be a valid integer")
+		}
+		return n, v, true
+	case tagBool:
+		if boolTrue(v.value) {
+			return 1, v, true
+		}
+		return 0, v, true
+	case tagFloat:
+		x, err := strconv.ParseFloat(strings.ReplaceAll(v.value, "_", ""), 64)
+		if err != nil || x != float64(int64(x)) {
+			return bad("Input should be a valid integer, got a number with a fractional part")
+		}
+		return int64(x), v, true
+	case tagStr:
+		if !pydanticIntString.MatchString(v.value) {
+			return bad("Input should be a valid integer, unable to parse string as an integer")
+		}
+		n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(v.value), "_", ""), 10, 64)
+		if err != nil {
+			return bad("Input should be a valid integer")
+		}
+		return n, v, true
+	}
+	return bad("Input should be a valid integer")
+}
+
+// number reads a float field.
+func (f fields) number(key string) (float64, *node, bool) {
+	v := f.value(key)
+	if v == nil {
+		return 0, nil, false
+	}
+	if v.kind == scalarNode {
+		switch v.tag {
+		case tagInt:
+			n, ok := intValue(v.value)
+			return float64(n), v, ok
+		case tagBool:
+			if boolTrue(v.value) {
+				return 1, v, true
+			}
+			return 0, v, true
+		case tagFloat, tagStr:
+			text := strings.ReplaceAll(strings.TrimSpace(v.value), "_", "")
+			text = strings.Replace(strings.ToLower(text), ".inf", "inf", 1)
+			if x, err := strconv.ParseFloat(text, 64); err == nil {
+				return x, v, true
+			}
+		}
+	}
+	f.fail(v, key, "Input should be a valid number", "write a number")
+	return 0, v, false
+}
+
+func boolTrue(s string) bool {
+	switch strings.ToLower(s) {
+	case "yes", "true", "on":
+		return true
+	}
+	return false
+}
+
+// boolean reads a bool field (not Optional).
+func (f fields) boolean(key string) (bool, *node, bool) {
+	v := f.value(key)
+	if v == nil {
+		return false, nil, false
+	}
+	if v.kind == scalarNode {
+		switch v.tag {
+		case tagBool:
+			return boolTrue(v.value), v, true
+		case tagInt:
+			if n, ok := intValue(v.value); ok && (n == 0 || n == 1) {
+				return n == 1, v, true
+			}
+		case tagFloat:
+			if x, err := strconv.ParseFloat(v.value, 64); err == nil && (x == 0 || x == 1) {
+				return x == 1, v, true
+			}
+		case tagStr:
+			switch strings.ToLower(v.value) {
+			case "1", "on", "t", "true", "y", "yes":
+				return true, v, true
+			case "0", "off", "f", "false", "n", "no":
+				return false, v, true
+			}
+		}
+	}
+	f.fail(v, key, "Input should be a valid boolean, unable to interpret input", "write true or false")
+	return false, v, false
+}
+
+// strings reads a list of strings; optional lists accept null.
+func (f fields) strings(key string, optional bool) ([]string, *node) {
+	v := f.value(key)
+	if v == nil || (optional && v.isNull()) {
+		return nil, nil
+	}
+	if v.kind != sequenceNode {
+		f.fail(v, key, "Input should be a valid list", "write a YAML list")
+		return nil, nil
+	}
+	out := make([]string, 0, len(v.items))
+	for i, item := range v.items {
+		if item.kind != scalarNode || item.tag != tagStr {
+			f.fail(item, fmt.Sprintf("%s[%d]", key, i), "Input should be a valid string", "quote it")
+			return nil, nil
+		}
+		out = append(out, item.value)
+	}
+	return out, v
+}
+
+// mapping reads an optional sub-model or dict: nil when absent or null.
+func (f fields) mapping(key string) *node {
+	v := f.value(key)
+	if v == nil || v.isNull() {
+		return nil
+	}
+	if v.kind != mappingNode {
+		f.fail(v, key, "Input should be a valid dictionary or instance of the model", "write a mapping")
+		return nil
+	}
+	return v
+}
+
+// stringKeys checks a dict[str, ...] has string keys only.
+func (f fields) stringKeys(key string, m *node) bool {
+	for _, p := range m.pairs {
+		if p.key.tag != tagStr {
+			f.fail(p.key, "a key of "+key, "Input should be a valid string", "quote the key")
+			return false
+		}
+	}
+	return true
+}
+
+// enum reads a string that must be one of values.
+func (f fields) enum(key string, values ...string) (string, *node) {
+	s, v := f.str(key)
+	if v == nil {
+		return "", nil
+	}
+	for _, ok := range values {
+		if s == ok {
+			return s, v
+		}
+	}
+	f.p.errorAt(v, "%s%s is %q (the gateway: \"Input should be %s\"): the values are case-sensitive", f.at, key, s, oneOf(values))
+	return "", nil
+}
+
+// oneOf lists enum values as pydantic does: 'a', 'b' or 'c'.
+func oneOf(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = "'" + v + "'"
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
