@@ -13,6 +13,8 @@ provider_installation {
 }
 RC
 export TF_CLI_CONFIG_FILE="$rc"
+# Colours only on a terminal: output redirected to a file or a CI log stays plain.
+[ -t 1 ] || export TF_CLI_ARGS="-no-color"
 qs="$root/examples/quickstart"
 cd "$qs"
 "$tf" apply -auto-approve -input=false

@@ -19,7 +19,7 @@ run() { # name, CLI path, extra env...
 	# The user's CLI config is not the tests' business (a missing one makes tofu
 	# print a warning the harness cannot parse as a version).
 	if env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" TF_CLI_CONFIG_FILE=/dev/null "$@" \
-		go test -race -count=1 -timeout 30m ./internal/provider/...; then
+		go test -race -count=1 -timeout 30m -json ./internal/provider/... | go run ./scripts/testsummary "$name"; then
 		summary+=("$name: ok in $((SECONDS - start)) s")
 	else
 		summary+=("$name: FAILED after $((SECONDS - start)) s")
