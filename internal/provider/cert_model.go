@@ -3,7 +3,6 @@ package provider
 import (
 	"crypto/x509"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
 	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
+	"github.com/mcptls/terraform-provider-mcptls/internal/safefile"
 )
 
 // CertFields are the values every certificate resource holds (see certAttributes).
@@ -109,11 +109,11 @@ func (f *CertFields) checkRenewalWindow() diag.Diagnostics {
 // importCert fills the shared fields from certificate and key files, so an
 // adopted certificate plans empty against a configuration that describes it.
 func (f *CertFields) importCert(certFile, keyFile string) (*x509.Certificate, error) {
-	certPEM, err := os.ReadFile(certFile)
+	certPEM, err := safefile.ReadFile(certFile, safefile.DefaultLimit)
 	if err != nil {
 		return nil, err
 	}
-	keyPEM, err := os.ReadFile(keyFile)
+	keyPEM, err := safefile.ReadFile(keyFile, safefile.DefaultLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func (f *CertFields) importCert(certFile, keyFile string) (*x509.Certificate, er
 // importLeaf adopts a leaf directory of the certs/mcp tree: its certificate, key
 // and CA copy. The CA key is not in the directory; the next apply stores it.
 func (l *LeafFields) importLeaf(dir, certDir string) error {
-	caPEM, err := os.ReadFile(filepath.Join(dir, "ca.crt"))
+	caPEM, err := safefile.ReadFile(filepath.Join(dir, "ca.crt"), safefile.DefaultLimit)
 	if err != nil {
 		return err
 	}
