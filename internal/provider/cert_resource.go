@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -92,6 +93,30 @@ func parseIssuer(leaf *LeafFields) (*pki.Issuer, diag.Diagnostics) {
 	return issuer, diags
 }
 
+// caValidityDiag explains a CA that cannot sign now (pki.CheckCAValidAt) on
+// ca_cert_pem, with the way out; nil for any other error.
+func caValidityDiag(err error) diag.Diagnostic {
+	switch {
+	case errors.Is(err, pki.ErrCAExpired):
+		return diag.NewAttributeErrorDiagnostic(path.Root("ca_cert_pem"), "CA certificate has expired",
+			capitalize(err.Error())+". Renew the CA: replace the mcptls_ca that signs this certificate "+
+				"(terraform apply -replace=<its address>), or give a new ca_cert_pem and ca_private_key_pem; "+
+				"every certificate it signed is then reissued.")
+	case errors.Is(err, pki.ErrCANotYetValid):
+		return diag.NewAttributeErrorDiagnostic(path.Root("ca_cert_pem"), "CA certificate is not valid yet",
+			capitalize(err.Error())+fmt.Sprintf(". Check the clock of this machine and of the one that made the CA "+
+				"(up to %d minutes of difference are tolerated), or wait until then.", int(pki.ClockSkewMargin.Minutes())))
+	}
+	return nil
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -168,9 +193,8 @@ func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	ctx = tflog.MaskLogStrings(ctx, keyPEM)
 	issued, err := pki.Issue(request, key, issuer)
-	if errors.Is(err, pki.ErrCAExpired) {
-		resp.Diagnostics.AddAttributeError(path.Root("ca_cert_pem"), "CA certificate has expired",
-			fmt.Sprintf("The CA expired at %s; renew the CA before issuing from it.", issuer.Cert.NotAfter.UTC().Format(time.RFC3339)))
+	if d := caValidityDiag(err); d != nil {
+		resp.Diagnostics.Append(d)
 		return
 	}
 	if err != nil {

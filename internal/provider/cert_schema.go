@@ -82,8 +82,10 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 		"cert_pem":        computedString("The certificate, PEM encoded."),
 		"private_key_pem": computedSensitiveString("The certificate's private key, PKCS#8 PEM (`BEGIN PRIVATE KEY`). Stored in state: protect the state."),
 		"serial_number":   computedString("Random 128-bit serial number, in decimal."),
-		"not_before":      computedString("Start of validity, RFC 3339."),
-		"not_after":       computedString("End of validity, RFC 3339."),
+		"not_before": computedString(fmt.Sprintf("Start of validity, RFC 3339: the time of issue minus %d minutes, so that peers whose clocks run a little behind "+
+			"the machine that ran Terraform accept a new certificate at once; never earlier than the CA's `not_before`. `validity_days` counts from the time of issue.",
+			int(pki.ClockSkewMargin.Minutes()))),
+		"not_after": computedString("End of validity, RFC 3339."),
 		"ready_for_renewal": schema.BoolAttribute{
 			MarkdownDescription: "True once `now >= not_after - early_renewal_days`; the next plan then replaces the certificate.",
 			Computed:            true,
