@@ -135,6 +135,16 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A CA that cannot sign now fails here, at plan time, rather than in Create.
+	// This needs the provider's clock, so it cannot live in ValidateConfig.
+	if leaf := plan.leafFields(); leaf != nil && !leaf.CACertPEM.IsUnknown() && !leaf.CACertPEM.IsNull() {
+		if ca, err := pki.ParseCACertificate(leaf.CACertPEM.ValueString()); err == nil {
+			if d := caValidityDiag(pki.CheckCAValidAt(ca, r.now())); d != nil {
+				resp.Diagnostics.Append(d)
+				return
+			}
+		}
+	}
 	resp.Diagnostics.Append(plan.derive(cfg)...)
 	if !req.State.Raw.IsNull() {
 		prior := r.kind.newModel()
