@@ -68,6 +68,15 @@ func FuzzParsePrivateKey(f *testing.F) {
 	f.Add("-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n")
 	f.Fuzz(func(t *testing.T, keyPEM string) {
 		key, err := ParsePrivateKey(keyPEM)
+		// The light parse refresh uses must agree with the full one on every key
+		// the full one accepts, and never quote what it refuses.
+		pub, lightErr := storedPublicKey(keyPEM)
+		if err == nil && (lightErr != nil || !publicKeysEqual(pub, key.Public())) {
+			t.Fatalf("storedPublicKey disagrees with ParsePrivateKey: %v", lightErr)
+		}
+		if lightErr != nil && quotesKey(lightErr.Error(), keyPEM) {
+			t.Fatalf("storedPublicKey error quotes the private key: %v", lightErr)
+		}
 		if err != nil {
 			if quotesKey(err.Error(), keyPEM) {
 				t.Fatalf("error quotes the private key: %v", err)
