@@ -121,7 +121,12 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+	// Read leaves a note when the stored leaf is damaged (checkStored).
+	var reissue *reissueNote
+	if !req.State.Raw.IsNull() {
+		reissue = reissueNoteIn(ctx, req.Private)
+	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && reissue == nil {
 		// A plan that is the prior state (every no-op plan) only needs the
 		// renewal check, which reads two attributes instead of decoding the
 		// whole model three times (bench/README.md).
@@ -156,6 +161,11 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		f := plan.fields()
 		f.NotAfter = prior.fields().NotAfter
 		switch due, known := f.renewalDue(r.now()); {
+		case reissue != nil:
+			// Replaced the way renewal does: the flag changes, and it requires replacement.
+			f.ReadyForRenewal = types.BoolUnknown()
+			resp.RequiresReplace.Append(path.Root("ready_for_renewal"))
+			planReissue(reissue, &resp.Diagnostics)
 		case !known:
 			f.ReadyForRenewal = types.BoolUnknown()
 		case due:
@@ -232,18 +242,23 @@ func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// Read refreshes ready_for_renewal; the certificate fields are re-read from
-// cert_pem only when they disagree with it (state written by hand or an import).
+// Read checks the stored certificate, key and CA copy (pki.CheckStored) and
+// refreshes ready_for_renewal; the certificate fields are re-read from cert_pem
+// only when they disagree with it (state written by hand or an import). It reads
+// the attributes it needs, not the whole model: it runs on every plan.
 func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var certPEM, notAfter types.String
+	var certPEM, keyPEM, caPEM, notAfter types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("cert_pem"), &certPEM)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("private_key_pem"), &keyPEM)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("not_after"), &notAfter)...)
+	if r.kind.profile() != pki.ProfileCA {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ca_cert_pem"), &caPEM)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cert, err := pki.ParseCertificate(certPEM.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("cert_pem"), "Stored certificate is unreadable", err.Error())
+	cert := r.checkStored(ctx, certPEM.ValueString(), keyPEM.ValueString(), caPEM.ValueString(), resp.Private, &resp.Diagnostics)
+	if cert == nil {
 		return
 	}
 	if notAfter.ValueString() != cert.NotAfter.UTC().Format(time.RFC3339) {
