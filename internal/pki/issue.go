@@ -120,8 +120,8 @@ func CheckCAValidAt(ca *x509.Certificate, now time.Time) error {
 
 // Issue signs a certificate for key. A nil issuer self-signs (only for ProfileCA).
 func Issue(req Request, key crypto.Signer, issuer *Issuer) (*Issued, error) {
-	if req.ValidityDays < 1 || req.ValidityDays > MaxValidityDays {
-		return nil, fmt.Errorf("validity must be between 1 and %d days, got %d", MaxValidityDays, req.ValidityDays)
+	if err := ValidateValidityDays(req.ValidityDays); err != nil {
+		return nil, err
 	}
 	if (issuer == nil) != (req.Profile == ProfileCA) {
 		return nil, errors.New("a CA is self-signed and every other certificate needs an issuer")

@@ -264,8 +264,17 @@ func TestRenewalEdges(t *testing.T) {
 	if !RenewalDue(notAfter, notAfter, 0) || RenewalDue(notAfter.Add(-time.Second), notAfter, 0) {
 		t.Error("zero window")
 	}
-	if CheckRenewalWindow(30, 30) == nil || CheckRenewalWindow(30, -1) == nil || CheckRenewalWindow(31, 30) != nil {
+	if CheckRenewalWindow(30, 30) == nil || CheckRenewalWindow(31, 30) != nil {
 		t.Error("renewal window bounds")
+	}
+	// Out-of-range values are the range checks' to report, once.
+	for _, c := range [][2]int{{-1, 30}, {0, 30}, {MaxValidityDays + 1, 30}, {30, -1}} {
+		if err := CheckRenewalWindow(c[0], c[1]); err != nil {
+			t.Errorf("CheckRenewalWindow(%d, %d) = %v, want nil: the range check reports it", c[0], c[1], err)
+		}
+	}
+	if ValidateValidityDays(0) == nil || ValidateValidityDays(MaxValidityDays+1) == nil || ValidateValidityDays(1) != nil || ValidateValidityDays(MaxValidityDays) != nil {
+		t.Error("validity range")
 	}
 }
 
