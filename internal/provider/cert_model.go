@@ -19,20 +19,20 @@ import (
 
 // CertFields are the values every certificate resource holds (see certAttributes).
 type CertFields struct {
-	ID                 types.String `tfsdk:"id"`
-	Organization       types.String `tfsdk:"organization"`
-	OrganizationalUnit types.String `tfsdk:"organizational_unit"`
-	ValidityDays       types.Int64  `tfsdk:"validity_days"`
-	EarlyRenewalDays   types.Int64  `tfsdk:"early_renewal_days"`
-	KeyAlgorithm       types.String `tfsdk:"key_algorithm"`
-	RSABits            types.Int64  `tfsdk:"rsa_bits"`
-	ECDSACurve         types.String `tfsdk:"ecdsa_curve"`
-	CertPEM            types.String `tfsdk:"cert_pem"`
-	PrivateKeyPEM      types.String `tfsdk:"private_key_pem"`
-	SerialNumber       types.String `tfsdk:"serial_number"`
-	NotBefore          types.String `tfsdk:"not_before"`
-	NotAfter           types.String `tfsdk:"not_after"`
-	ReadyForRenewal    types.Bool   `tfsdk:"ready_for_renewal"`
+	ID                 types.String     `tfsdk:"id"`
+	Organization       types.String     `tfsdk:"organization"`
+	OrganizationalUnit types.String     `tfsdk:"organizational_unit"`
+	ValidityDays       WholeNumberValue `tfsdk:"validity_days"`
+	EarlyRenewalDays   WholeNumberValue `tfsdk:"early_renewal_days"`
+	KeyAlgorithm       types.String     `tfsdk:"key_algorithm"`
+	RSABits            WholeNumberValue `tfsdk:"rsa_bits"`
+	ECDSACurve         types.String     `tfsdk:"ecdsa_curve"`
+	CertPEM            types.String     `tfsdk:"cert_pem"`
+	PrivateKeyPEM      types.String     `tfsdk:"private_key_pem"`
+	SerialNumber       types.String     `tfsdk:"serial_number"`
+	NotBefore          types.String     `tfsdk:"not_before"`
+	NotAfter           types.String     `tfsdk:"not_after"`
+	ReadyForRenewal    types.Bool       `tfsdk:"ready_for_renewal"`
 }
 
 // LeafFields are the values of certificates signed by the CA (see leafAttributes).
@@ -135,10 +135,10 @@ func (f *CertFields) importCert(certFile, keyFile string) (*x509.Certificate, er
 	subject := pki.SubjectOf(cert)
 	f.Organization = types.StringValue(subject.Organization)
 	f.OrganizationalUnit = types.StringValue(subject.OrganizationalUnit)
-	f.ValidityDays = types.Int64Value(int64(pki.ValidityDays(cert.NotBefore, cert.NotAfter)))
-	f.EarlyRenewalDays = types.Int64Value(pki.DefaultEarlyRenewalDays)
+	f.ValidityDays = wholeNumber(int64(pki.ValidityDays(cert.NotBefore, cert.NotAfter)))
+	f.EarlyRenewalDays = wholeNumber(pki.DefaultEarlyRenewalDays)
 	f.KeyAlgorithm = types.StringValue(spec.Algorithm)
-	f.RSABits = types.Int64Value(int64(spec.RSABits))
+	f.RSABits = wholeNumber(int64(spec.RSABits))
 	f.ECDSACurve = types.StringValue(spec.Curve)
 	f.PrivateKeyPEM = types.StringValue(string(keyPEM))
 	f.ReadyForRenewal = types.BoolValue(false)
@@ -165,7 +165,7 @@ func (l *LeafFields) importLeaf(dir, certDir string) error {
 	return nil
 }
 
-func int64OrDefault(v types.Int64, def int) int {
+func int64OrDefault(v WholeNumberValue, def int) int {
 	if v.IsNull() || v.IsUnknown() {
 		return def
 	}

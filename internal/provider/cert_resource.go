@@ -269,7 +269,7 @@ func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		state.fields().setCert(cert, certPEM.ValueString())
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	}
-	var early types.Int64
+	var early WholeNumberValue
 	var ready types.Bool
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("early_renewal_days"), &early)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ready_for_renewal"), &ready)...)

@@ -75,3 +75,36 @@ func describeDiags(diags []*tfprotov6.Diagnostic) string {
 	}
 	return b.String()
 }
+
+// TestFractionsAreNamed: a whole-number attribute given a fraction gets one
+// error on the attribute that says so, not the framework's "Value Conversion
+// Error", on every resource that shares the attribute.
+func TestFractionsAreNamed(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		attribute string
+		value     float64
+		says      string
+	}{
+		{"validity_days", 1.5, "validity_days must be a whole number of days, got 1.5."},
+		{"validity_days", -1.5, "validity_days must be a whole number of days, got -1.5."},
+		{"early_renewal_days", 0.25, "early_renewal_days must be a whole number of days, got 0.25."},
+		{"rsa_bits", 2048.5, "rsa_bits must be a whole number of bits, got 2048.5."},
+		{"validity_days", 1e30, "validity_days is far too large, got 1e+30: give a whole number of days."},
+	} {
+		for typeName, newResource := range map[string]func() resource.Resource{
+			"mcptls_ca": NewCAResource, "mcptls_gateway_cert": NewGatewayCertResource, "mcptls_plugin_cert": NewPluginCertResource,
+		} {
+			diags := validateConfig(t, newResource, typeName, map[string]tftypes.Value{c.attribute: number(c.value)})
+			var errs []*tfprotov6.Diagnostic
+			for _, d := range diags {
+				if d.Severity == tfprotov6.DiagnosticSeverityError && (d.Attribute == nil || d.Attribute.String() == tftypes.NewAttributePath().WithAttributeName(c.attribute).String()) {
+					errs = append(errs, d)
+				}
+			}
+			if len(errs) != 1 || errs[0].Detail != c.says || errs[0].Summary != "Invalid whole number" || errs[0].Attribute == nil {
+				t.Errorf("%s %s = %v: want one error on the attribute saying %q, got %s", typeName, c.attribute, c.value, c.says, describeDiags(diags))
+			}
+		}
+	}
+}
