@@ -193,3 +193,34 @@ func storedPublicKey(pemText string) (crypto.PublicKey, error) {
 }
 
 var oidPublicKeyRSA = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+
+// ProfileShortfalls lists what an adopted leaf certificate lacks compared with
+// what this provider issues for the profile (the gateway's Makefile writes an
+// X.509 v1 gateway certificate and plugin certificates with SANs only), one
+// clause each ("it has no key usage ..."). A CA is never judged: reissuing it would replace
+// every certificate it signed, which no shortfall of its own is worth.
+func ProfileShortfalls(p Profile, cert *x509.Certificate) []string {
+	if p == ProfileCA {
+		return nil
+	}
+	var missing []string
+	if cert.Version < 3 {
+		missing = append(missing, fmt.Sprintf("it is X.509 version %d, without any extension", cert.Version))
+	}
+	if want, name := p.purpose(); !hasExtKeyUsage(cert, want) {
+		missing = append(missing, "it has no extended key usage "+name)
+	}
+	if cert.KeyUsage == 0 {
+		missing = append(missing, "it has no key usage (digitalSignature)")
+	}
+	return missing
+}
+
+func hasExtKeyUsage(cert *x509.Certificate, want x509.ExtKeyUsage) bool {
+	for _, u := range cert.ExtKeyUsage {
+		if u == want || u == x509.ExtKeyUsageAny {
+			return true
+		}
+	}
+	return false
+}

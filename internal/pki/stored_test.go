@@ -4,8 +4,10 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"math/big"
 	"strings"
 	"testing"
@@ -146,6 +148,89 @@ func TestStoredPublicKey(t *testing.T) {
 			if err != nil || !publicKeysEqual(pub, key.Public()) {
 				t.Errorf("%s %s: %v", spec.Algorithm, form, err)
 			}
+		}
+	}
+}
+
+// v1Cert signs an X.509 version 1 certificate (no extensions), what
+// `openssl x509 -req` without -extfile writes and crypto/x509 never does.
+func v1Cert(t *testing.T, issuer *Issuer) (string, string) {
+	t.Helper()
+	key, err := GenerateKey(ecdsaSpec(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spki, _ := x509.MarshalPKIXPublicKey(key.Public())
+	subject, _ := asn1.Marshal(DefaultGatewaySubject.name().ToRDNSequence())
+	sigAlg := pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}} // ecdsa-with-SHA256
+	tbs, err := asn1.Marshal(struct {
+		Serial    *big.Int
+		Algorithm pkix.AlgorithmIdentifier
+		Issuer    asn1.RawValue
+		Validity  struct{ NotBefore, NotAfter time.Time }
+		Subject   asn1.RawValue
+		PublicKey asn1.RawValue
+	}{big.NewInt(7), sigAlg, asn1.RawValue{FullBytes: issuer.Cert.RawSubject},
+		struct{ NotBefore, NotAfter time.Time }{testNow, testNow.Add(24 * time.Hour)},
+		asn1.RawValue{FullBytes: subject}, asn1.RawValue{FullBytes: spki}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := sha256.Sum256(tbs)
+	sig, err := issuer.Key.Sign(rand.Reader, digest[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := asn1.Marshal(struct {
+		TBS       asn1.RawValue
+		Algorithm pkix.AlgorithmIdentifier
+		Signature asn1.BitString
+	}{asn1.RawValue{FullBytes: tbs}, sigAlg, asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM, _ := EncodePrivateKey(key)
+	return EncodeCertificate(der), keyPEM
+}
+
+func TestProfileShortfalls(t *testing.T) {
+	t.Parallel()
+	issuer, caPEM, _ := mustCA(t, ecdsaSpec(), testNow, 30)
+	v1, v1Key := v1Cert(t, issuer)
+	sanOnly, sanOnlyKey := rawCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "mcp-plugin-p"}, DNSNames: []string{"p"}}, issuer)
+	client, _ := mustLeaf(t, issuer, Request{Profile: ProfileClient, Subject: DefaultGatewaySubject, ValidityDays: 10, Now: testNow})
+	server, _ := mustLeaf(t, issuer, Request{Profile: ProfileServer, Subject: DefaultPluginSubject, ValidityDays: 10, Now: testNow})
+	// The Makefile's certificates are still accepted in state.
+	for name, c := range map[string][2]string{"v1 gateway": {v1, v1Key}, "plugin with SANs only": {sanOnly, sanOnlyKey}} {
+		p := ProfileClient
+		if name != "v1 gateway" {
+			p = ProfileServer
+		}
+		if _, err := CheckStored(p, c[0], c[1], caPEM); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	parse := func(pemText string) *x509.Certificate {
+		cert, err := ParseCertificate(pemText)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cert
+	}
+	for _, c := range []struct {
+		name    string
+		profile Profile
+		cert    *x509.Certificate
+		want    string
+	}{
+		{"v1 gateway", ProfileClient, parse(v1), "it is X.509 version 1, without any extension; it has no extended key usage clientAuth; it has no key usage (digitalSignature)"},
+		{"plugin with SANs only", ProfileServer, parse(sanOnly), "it has no extended key usage serverAuth; it has no key usage (digitalSignature)"},
+		{"our gateway", ProfileClient, client.Cert, ""},
+		{"our plugin", ProfileServer, server.Cert, ""},
+		{"a CA is never judged", ProfileCA, parse(v1), ""},
+	} {
+		if got := strings.Join(ProfileShortfalls(c.profile, c.cert), "; "); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
 }

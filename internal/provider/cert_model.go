@@ -2,7 +2,9 @@ package provider
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"time"
@@ -40,6 +42,9 @@ type LeafFields struct {
 	CACertPEM       types.String `tfsdk:"ca_cert_pem"`
 	CAPrivateKeyPEM types.String `tfsdk:"ca_private_key_pem"`
 	CertDir         types.String `tfsdk:"cert_dir"`
+	// importNotes are warnings of importLeaf for ImportState (not an attribute:
+	// the framework skips unexported fields).
+	importNotes []string
 }
 
 // certModel is one resource's model; the shared lifecycle in certResource drives
@@ -147,17 +152,33 @@ func (f *CertFields) importCert(certFile, keyFile string) (*x509.Certificate, er
 }
 
 // importLeaf adopts a leaf directory of the certs/mcp tree: its certificate, key
-// and CA copy. The CA key is not in the directory; the next apply stores it.
+// and CA copy. certDir is the tree's root: when <certDir>/ca/ca.key exists and is
+// the key of the CA copy, it becomes ca_private_key_pem, so a configuration that
+// signs with the imported CA resource plans empty. Otherwise the next apply
+// stores the CA key from configuration.
 func (l *LeafFields) importLeaf(dir, certDir string) error {
-	caPEM, err := safefile.ReadFile(filepath.Join(dir, "ca.crt"), safefile.DefaultLimit)
+	caFile := filepath.Join(dir, "ca.crt")
+	caPEM, err := safefile.ReadFile(caFile, safefile.DefaultLimit)
 	if err != nil {
 		return err
 	}
 	if _, err := pki.ParseCACertificate(string(caPEM)); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, "ca.crt"), err)
+		return fmt.Errorf("%s: %w", caFile, err)
 	}
 	l.CACertPEM = types.StringValue(string(caPEM))
 	l.CAPrivateKeyPEM = types.StringNull()
+	keyFile := filepath.Join(certDir, "ca", "ca.key")
+	switch keyPEM, err := safefile.ReadFile(keyFile, safefile.DefaultLimit); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		l.importNotes = append(l.importNotes, fmt.Sprintf("Cannot read the CA key beside the tree (%v), so ca_private_key_pem was not imported; the next apply stores it from configuration.", err))
+	default:
+		if _, err := pki.ParseIssuer(string(caPEM), string(keyPEM)); err != nil {
+			l.importNotes = append(l.importNotes, fmt.Sprintf("%s is not the key of %s (%v), so ca_private_key_pem was not imported; the next apply stores it from configuration.", keyFile, caFile, err))
+		} else {
+			l.CAPrivateKeyPEM = types.StringValue(string(keyPEM))
+		}
+	}
 	l.CertDir = types.StringValue(certDir)
 	if certDir == "" || certDir == "." {
 		l.CertDir = types.StringValue(envmap.DefaultCertDir)

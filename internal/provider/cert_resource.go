@@ -321,6 +321,29 @@ func (r *certResource) ImportState(ctx context.Context, req resource.ImportState
 		resp.Diagnostics.AddError("Cannot import "+req.ID, err.Error())
 		return
 	}
+	if leaf := m.leafFields(); leaf != nil {
+		for _, note := range leaf.importNotes {
+			resp.Diagnostics.AddAttributeWarning(path.Root("ca_private_key_pem"), "CA key not imported", note)
+		}
+	}
+	if cert, err := pki.ParseCertificate(m.fields().CertPEM.ValueString()); err == nil {
+		if missing := pki.ProfileShortfalls(r.kind.profile(), cert); len(missing) > 0 {
+			address := "mcptls_" + r.kind.typeSuffix
+			resp.Diagnostics.AddAttributeWarning(path.Root("cert_pem"), "Imported certificate falls short of this provider's profile",
+				fmt.Sprintf("The %s in %s was adopted as it is, but it falls short of what this provider issues (%s): %s. "+
+					"It keeps working wherever it works today. To replace it with a certificate of this provider's profile, run "+
+					"terraform apply -replace=%s.NAME with the address you imported it to.",
+					r.kind.profile(), req.ID, profileSummary(r.kind.profile()), strings.Join(missing, "; "), address))
+		}
+	}
 	resp.Diagnostics.Append(m.derive(m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// profileSummary says what a leaf profile carries, for import warnings.
+func profileSummary(p pki.Profile) string {
+	if p == pki.ProfileClient {
+		return "X.509 v3 with CA:FALSE, key usage digitalSignature and extended key usage clientAuth"
+	}
+	return "X.509 v3 with CA:FALSE, key usage digitalSignature (and keyEncipherment for RSA) and extended key usage serverAuth"
 }
