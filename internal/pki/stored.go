@@ -48,6 +48,18 @@ func (p Profile) String() string {
 	return fmt.Sprintf("Profile(%d)", int(p))
 }
 
+// Extensions says what Issue puts in a certificate of the profile (applyProfile),
+// for messages.
+func (p Profile) Extensions() string {
+	switch p {
+	case ProfileCA:
+		return "X.509 v3 with CA:TRUE, pathlen:0, key usage keyCertSign and cRLSign"
+	case ProfileClient:
+		return "X.509 v3 with CA:FALSE, key usage digitalSignature and extended key usage clientAuth"
+	}
+	return "X.509 v3 with CA:FALSE, key usage digitalSignature (and keyEncipherment for RSA) and extended key usage serverAuth"
+}
+
 // purpose is the extended key usage a leaf profile needs.
 func (p Profile) purpose() (x509.ExtKeyUsage, string) {
 	if p == ProfileClient {

@@ -333,17 +333,9 @@ func (r *certResource) ImportState(ctx context.Context, req resource.ImportState
 				fmt.Sprintf("The %s in %s was adopted as it is, but it falls short of what this provider issues (%s): %s. "+
 					"It keeps working wherever it works today. To replace it with a certificate of this provider's profile, run "+
 					"terraform apply -replace=%s.NAME with the address you imported it to.",
-					r.kind.profile(), req.ID, profileSummary(r.kind.profile()), strings.Join(missing, "; "), address))
+					r.kind.profile(), req.ID, r.kind.profile().Extensions(), strings.Join(missing, "; "), address))
 		}
 	}
 	resp.Diagnostics.Append(m.derive(m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-}
-
-// profileSummary says what a leaf profile carries, for import warnings.
-func profileSummary(p pki.Profile) string {
-	if p == pki.ProfileClient {
-		return "X.509 v3 with CA:FALSE, key usage digitalSignature and extended key usage clientAuth"
-	}
-	return "X.509 v3 with CA:FALSE, key usage digitalSignature (and keyEncipherment for RSA) and extended key usage serverAuth"
 }
