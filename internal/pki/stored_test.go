@@ -94,30 +94,6 @@ func TestCheckStored(t *testing.T) {
 	}
 }
 
-// BenchmarkCheckStored is what Read adds to every plan, per resource.
-func BenchmarkCheckStored(b *testing.B) {
-	for _, spec := range []KeySpec{ecdsaSpec(), {Algorithm: AlgorithmRSA, RSABits: 4096}} {
-		issuer, caPEM, caKey := mustCA(b, spec, testNow, 30)
-		key, _ := GenerateKey(spec, nil)
-		issued, _ := Issue(Request{Profile: ProfileServer, Subject: DefaultPluginSubject, ValidityDays: 10, Now: testNow}, key, issuer)
-		keyPEM, _ := EncodePrivateKey(key)
-		b.Run(spec.Algorithm+"/CA", func(b *testing.B) {
-			for range b.N {
-				if _, err := CheckStored(ProfileCA, caPEM, caKey, ""); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(spec.Algorithm+"/leaf", func(b *testing.B) {
-			for range b.N {
-				if _, err := CheckStored(ProfileServer, issued.CertPEM, keyPEM, caPEM); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
 // TestStoredPublicKey covers the light RSA path CheckStored takes and the full
 // parse it falls back to for other keys.
 func TestStoredPublicKey(t *testing.T) {
