@@ -122,8 +122,8 @@ func leafAttributes() map[string]schema.Attribute {
 // got 1.5") instead of the framework's "Value Conversion Error"; Terraform's type
 // stays number, so schema and state keep their shape. Its model field must be a
 // WholeNumberValue (ValueInt64 and IsNull work as on types.Int64; fill it with
-// wholeNumber(n)). unit words the message and may be empty. For any whole-number
-// input, such as server_port or ssl_cert_reqs.
+// newWholeNumberValue(n)). unit words the message and may be empty. For any
+// whole-number input, such as server_port or ssl_cert_reqs.
 func wholeNumberAttribute(unit string, a schema.Int64Attribute) schema.Int64Attribute {
 	a.CustomType = WholeNumberType{Unit: unit}
 	return a

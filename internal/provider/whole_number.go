@@ -74,8 +74,8 @@ type WholeNumberValue struct {
 	invalid *big.Float
 }
 
-// wholeNumber is a known value, for code that fills a model.
-func wholeNumber(v int64) WholeNumberValue {
+// newWholeNumberValue is a known value, for code that fills a model.
+func newWholeNumberValue(v int64) WholeNumberValue {
 	return WholeNumberValue{Int64Value: basetypes.NewInt64Value(v)}
 }
 
