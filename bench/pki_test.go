@@ -109,3 +109,41 @@ func BenchmarkParseIssuer(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckStored is what Read adds to every plan, per resource: the
+// stored certificate, key and (for a leaf) CA copy checked against each other.
+func BenchmarkCheckStored(b *testing.B) {
+	for _, spec := range specs {
+		certPEM, keyPEM := ca(b, spec)
+		issuer, err := pki.ParseIssuer(certPEM, keyPEM)
+		if err != nil {
+			b.Fatal(err)
+		}
+		leafKey, err := pki.GenerateKey(spec, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		leaf, err := pki.Issue(pki.Request{Profile: pki.ProfileServer, Subject: pki.DefaultPluginSubject, ValidityDays: 825, Now: now}, leafKey, issuer)
+		if err != nil {
+			b.Fatal(err)
+		}
+		leafKeyPEM, err := pki.EncodePrivateKey(leafKey)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name(spec)+"/CA", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := pki.CheckStored(pki.ProfileCA, certPEM, keyPEM, ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name(spec)+"/leaf", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := pki.CheckStored(pki.ProfileServer, leaf.CertPEM, leafKeyPEM, certPEM); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

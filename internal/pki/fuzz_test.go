@@ -26,6 +26,9 @@ func FuzzParseIssuer(f *testing.F) {
 	f.Add(caPEM+caPEM, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n")
 	f.Add(caPEM, "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n")
 	f.Add("", "")
+	// Strict PEM: a CA followed by a broken or extra block, a key after EC PARAMETERS.
+	f.Add(caPEM+"-----BEGIN CERTIFICATE-----\nMIIB\n", caKeyPEM)
+	f.Add(caPEM, "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"+caKeyPEM+caPEM)
 	f.Fuzz(func(t *testing.T, certPEM, keyPEM string) {
 		issuer, err := ParseIssuer(certPEM, keyPEM)
 		if err != nil {
@@ -62,8 +65,18 @@ func FuzzParsePrivateKey(f *testing.F) {
 			}
 		}
 	}
+	f.Add("-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n")
 	f.Fuzz(func(t *testing.T, keyPEM string) {
 		key, err := ParsePrivateKey(keyPEM)
+		// The light parse refresh uses must agree with the full one on every key
+		// the full one accepts, and never quote what it refuses.
+		pub, lightErr := storedPublicKey(keyPEM)
+		if err == nil && (lightErr != nil || !publicKeysEqual(pub, key.Public())) {
+			t.Fatalf("storedPublicKey disagrees with ParsePrivateKey: %v", lightErr)
+		}
+		if lightErr != nil && quotesKey(lightErr.Error(), keyPEM) {
+			t.Fatalf("storedPublicKey error quotes the private key: %v", lightErr)
+		}
 		if err != nil {
 			if quotesKey(err.Error(), keyPEM) {
 				t.Fatalf("error quotes the private key: %v", err)
@@ -122,4 +135,25 @@ func marshalAs(typ string, key any) ([]byte, bool) {
 		return der, err == nil
 	}
 	return nil, false
+}
+
+// FuzzParseCertificates checks the strict bundle parser returns certificates
+// only, or an error, for any text.
+func FuzzParseCertificates(f *testing.F) {
+	_, a, key := mustCA(f, ecdsaSpec(), testNow, 30)
+	f.Add(a)
+	f.Add(a + a)
+	f.Add(a + key)
+	f.Add("-----BEGIN CERTIFICATE-----\nMIIB\n" + a)
+	f.Add(strings.ReplaceAll(a, "\n", "\r\n"))
+	f.Fuzz(func(t *testing.T, text string) {
+		certs, err := ParseCertificates(text)
+		if err == nil && len(certs) == 0 {
+			t.Fatal("no error and no certificate")
+		}
+		one, oneErr := ParseCertificate(text)
+		if oneErr == nil && (err != nil || len(certs) != 1 || !one.Equal(certs[0])) {
+			t.Fatalf("ParseCertificate accepted what the bundle parser reads differently: %v", err)
+		}
+	})
 }

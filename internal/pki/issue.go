@@ -85,13 +85,43 @@ type Issued struct {
 	Clamped time.Duration
 }
 
+// ClockSkewMargin backdates every certificate's not_before. A peer whose clock
+// runs behind the machine that ran Terraform (a VM or container host a few
+// minutes off, a laptop that has not synced NTP) would otherwise refuse a
+// certificate issued a moment ago as "not yet valid". Five minutes is the
+// tolerance Kerberos has long used for clock skew: well above ordinary NTP drift,
+// small enough not to matter for a validity counted in days. not_after still
+// counts validity_days from the time of issue, and a leaf's not_before is never
+// earlier than its CA's.
+const ClockSkewMargin = 5 * time.Minute
+
 // ErrCAExpired means the CA can no longer sign anything useful.
 var ErrCAExpired = errors.New("the CA certificate has expired")
 
+// ErrCANotYetValid means the CA's not_before is further in the future than the
+// clock skew margin covers: what it signs would not verify yet.
+var ErrCANotYetValid = errors.New("the CA certificate is not valid yet")
+
+// CheckCAValidAt reports a CA that cannot sign at now: expired (ErrCAExpired), or
+// valid only from a time more than ClockSkewMargin ahead (ErrCANotYetValid).
+// Times in the message are RFC 3339.
+func CheckCAValidAt(ca *x509.Certificate, now time.Time) error {
+	const layout = time.RFC3339
+	now = now.UTC()
+	switch {
+	case !now.Before(ca.NotAfter):
+		return fmt.Errorf("%w: %q expired at %s (it is now %s)", ErrCAExpired, ca.Subject.String(), ca.NotAfter.UTC().Format(layout), now.Format(layout))
+	case now.Add(ClockSkewMargin).Before(ca.NotBefore):
+		return fmt.Errorf("%w: %q becomes valid at %s, more than %v after now (%s)", ErrCANotYetValid, ca.Subject.String(),
+			ca.NotBefore.UTC().Format(layout), ClockSkewMargin, now.Format(layout))
+	}
+	return nil
+}
+
 // Issue signs a certificate for key. A nil issuer self-signs (only for ProfileCA).
 func Issue(req Request, key crypto.Signer, issuer *Issuer) (*Issued, error) {
-	if req.ValidityDays < 1 || req.ValidityDays > MaxValidityDays {
-		return nil, fmt.Errorf("validity must be between 1 and %d days, got %d", MaxValidityDays, req.ValidityDays)
+	if err := ValidateValidityDays(req.ValidityDays); err != nil {
+		return nil, err
 	}
 	if (issuer == nil) != (req.Profile == ProfileCA) {
 		return nil, errors.New("a CA is self-signed and every other certificate needs an issuer")
@@ -100,12 +130,16 @@ func Issue(req Request, key crypto.Signer, issuer *Issuer) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	notBefore := req.Now.UTC().Truncate(time.Second)
-	notAfter := notBefore.AddDate(0, 0, req.ValidityDays)
+	now := req.Now.UTC().Truncate(time.Second)
+	notBefore := now.Add(-ClockSkewMargin)
+	notAfter := now.AddDate(0, 0, req.ValidityDays)
 	var clamped time.Duration
 	if issuer != nil {
-		if !notBefore.Before(issuer.Cert.NotAfter) {
-			return nil, ErrCAExpired
+		if err := CheckCAValidAt(issuer.Cert, now); err != nil {
+			return nil, err
+		}
+		if notBefore.Before(issuer.Cert.NotBefore) {
+			notBefore = issuer.Cert.NotBefore.UTC()
 		}
 		if notAfter.After(issuer.Cert.NotAfter) {
 			clamped = notAfter.Sub(issuer.Cert.NotAfter)

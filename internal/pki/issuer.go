@@ -26,22 +26,6 @@ func (e *CertError) Unwrap() error { return e.Err }
 func (e *KeyError) Error() string  { return e.Err.Error() }
 func (e *KeyError) Unwrap() error  { return e.Err }
 
-// ParseCertificate reads the first CERTIFICATE block of a PEM text.
-func ParseCertificate(pemText string) (*x509.Certificate, error) {
-	block, err := singleBlock(pemText)
-	if err != nil {
-		return nil, err
-	}
-	if block.Type != "CERTIFICATE" {
-		return nil, fmt.Errorf("PEM block type %q is not a CERTIFICATE", block.Type)
-	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("certificate DER is malformed: %w", err)
-	}
-	return cert, nil
-}
-
 // ParseCACertificate reads a certificate and checks it can act as a CA.
 func ParseCACertificate(certPEM string) (*x509.Certificate, error) {
 	cert, err := ParseCertificate(certPEM)

@@ -10,6 +10,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -114,7 +116,7 @@ func SpecOf(pub crypto.PublicKey) (KeySpec, error) {
 		case elliptic.P384():
 			spec.Curve = CurveP384
 		default:
-			return spec, errors.New("unsupported ECDSA curve")
+			return spec, curveError(k.Curve.Params().Name)
 		}
 	case ed25519.PublicKey:
 		spec.Algorithm = AlgorithmEd25519
@@ -139,7 +141,7 @@ var errEncryptedKey = errors.New("encrypted private keys are not supported: decr
 // ParsePrivateKey reads a PKCS#8, PKCS#1 or SEC1 PEM private key. Its errors never
 // quote the input.
 func ParsePrivateKey(pemText string) (crypto.Signer, error) {
-	block, err := singleBlock(pemText)
+	block, err := keyBlock(pemText)
 	if err != nil {
 		return nil, err
 	}
@@ -160,6 +162,9 @@ func ParsePrivateKey(pemText string) (crypto.Signer, error) {
 		return nil, fmt.Errorf("PEM block type %q is not a private key", block.Type)
 	}
 	if err != nil {
+		if name, ok := unsupportedCurve(block); ok {
+			return nil, curveError(name)
+		}
 		return nil, errors.New("private key DER is malformed")
 	}
 	signer, ok := key.(crypto.Signer)
@@ -172,12 +177,56 @@ func ParsePrivateKey(pemText string) (crypto.Signer, error) {
 	return signer, nil
 }
 
-// singleBlock decodes the first PEM block and rejects trailing garbage-free input
-// that holds no PEM at all.
-func singleBlock(pemText string) (*pem.Block, error) {
-	block, _ := pem.Decode([]byte(pemText))
-	if block == nil {
-		return nil, errors.New("no PEM block found")
-	}
-	return block, nil
+func curveError(name string) error {
+	return fmt.Errorf("ECDSA curve %s is not supported: use a P-256 or P-384 key", name)
 }
+
+// Named curves Go does not parse, so that the error can still name them.
+var curveNames = map[string]string{
+	"1.3.132.0.10":          "secp256k1",
+	"1.2.840.10045.3.1.1":   "P-192",
+	"1.3.36.3.3.2.8.1.1.7":  "brainpoolP256r1",
+	"1.3.36.3.3.2.8.1.1.11": "brainpoolP384r1",
+	"1.3.36.3.3.2.8.1.1.13": "brainpoolP512r1",
+}
+
+// unsupportedCurve reads the curve OID of an EC key Go could not parse (SEC1 or
+// PKCS#8), so the error names the curve instead of calling the key malformed.
+func unsupportedCurve(block *pem.Block) (string, bool) {
+	var oid asn1.ObjectIdentifier
+	switch block.Type {
+	case "EC PRIVATE KEY":
+		var k struct {
+			Version    int
+			PrivateKey []byte
+			Curve      asn1.ObjectIdentifier `asn1:"optional,explicit,tag:0"`
+		}
+		if _, err := asn1.Unmarshal(block.Bytes, &k); err != nil {
+			return "", false
+		}
+		oid = k.Curve
+	case "PRIVATE KEY":
+		var k struct {
+			Version    int
+			Algorithm  pkix.AlgorithmIdentifier
+			PrivateKey []byte
+		}
+		if _, err := asn1.Unmarshal(block.Bytes, &k); err != nil || !k.Algorithm.Algorithm.Equal(oidPublicKeyECDSA) {
+			return "", false
+		}
+		if _, err := asn1.Unmarshal(k.Algorithm.Parameters.FullBytes, &oid); err != nil {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	if len(oid) == 0 {
+		return "", false
+	}
+	if name, ok := curveNames[oid.String()]; ok {
+		return name, true
+	}
+	return "with OID " + oid.String(), true
+}
+
+var oidPublicKeyECDSA = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}

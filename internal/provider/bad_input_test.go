@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
@@ -126,6 +127,23 @@ resource "mcptls_plugin_cert" "p" {
 		{"`cert_dir` with `..`", "cert_dir", "Invalid certificate directory", "contains `..`", caConfig + leafConfig("mcptls_gateway_cert", "gw", "  cert_dir = \"/certs/../etc\"")},
 		{"`server_host = \"\"`", "server_host", "Invalid server host", "host must not be empty", pluginInput("name = \"p\"\n  server_host = \"\"")},
 		{"`server_host` with a NUL", "server_host", "Invalid server host", "contains a control character", pluginInput("name = \"p\"\n  server_host = \"a\\u0000b\"")},
+
+		// Strict PEM, named curves, CA validity at plan time and whole numbers;
+		// helpers in bad_input_hardening_test.go.
+		{"`ca_cert_pem` followed by a truncated PEM block", "ca_cert_pem", "Invalid CA certificate", "found a CERTIFICATE block without its END line",
+			gatewayWithCAText(func(c, k string) (string, string) { return c + "-----BEGIN CERTIFICATE-----\nMIIB\n", k })},
+		{"`ca_cert_pem` holding two certificates", "ca_cert_pem", "Invalid CA certificate", "after the certificate; the PEM text must be exactly one CERTIFICATE block",
+			gatewayWithCAText(func(c, k string) (string, string) { return c + c, k })},
+		{"`ca_private_key_pem` with text after the key", "ca_private_key_pem", "Invalid CA private key", "after the private key: the PEM text must hold the private key alone",
+			gatewayWithCAText(func(c, k string) (string, string) { return c, k + "trailer\n" })},
+		{"`ca_private_key_pem` on curve P-521", "ca_private_key_pem", "Invalid CA private key", "ECDSA curve P-521 is not supported: use a P-256 or P-384 key",
+			gatewayWithCAText(func(c, _ string) (string, string) { return c, p521Key() })},
+		{"`ca_cert_pem` of an expired CA", "ca_cert_pem", "CA certificate has expired", "Renew the CA", gatewayWithCA(literalCA(t0.AddDate(0, 0, -60), 30))},
+		{"`ca_cert_pem` of a CA valid from an hour ahead", "ca_cert_pem", "CA certificate is not valid yet", "Check the clock", gatewayWithCA(literalCA(t0.Add(time.Hour), 30))},
+		{"`validity_days = -1`", "validity_days", "Invalid Attribute Value", "must be between 1 and 36500, got: -1", caInput("validity_days = -1")},
+		{"`validity_days = 1.5`", "validity_days", "Invalid whole number", "validity_days must be a whole number of days, got 1.5", caInput("validity_days = 1.5")},
+		{"`early_renewal_days = 0.5`", "early_renewal_days", "Invalid whole number", "early_renewal_days must be a whole number of days, got 0.5", caInput("early_renewal_days = 0.5")},
+		{"`rsa_bits = 2048.5`", "rsa_bits", "Invalid whole number", "rsa_bits must be a whole number of bits, got 2048.5", caInput("rsa_bits = 2048.5")},
 	}
 }
 

@@ -2,8 +2,9 @@ package provider
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,24 +16,25 @@ import (
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
 	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
+	"github.com/mcptls/terraform-provider-mcptls/internal/safefile"
 )
 
 // CertFields are the values every certificate resource holds (see certAttributes).
 type CertFields struct {
-	ID                 types.String `tfsdk:"id"`
-	Organization       types.String `tfsdk:"organization"`
-	OrganizationalUnit types.String `tfsdk:"organizational_unit"`
-	ValidityDays       types.Int64  `tfsdk:"validity_days"`
-	EarlyRenewalDays   types.Int64  `tfsdk:"early_renewal_days"`
-	KeyAlgorithm       types.String `tfsdk:"key_algorithm"`
-	RSABits            types.Int64  `tfsdk:"rsa_bits"`
-	ECDSACurve         types.String `tfsdk:"ecdsa_curve"`
-	CertPEM            types.String `tfsdk:"cert_pem"`
-	PrivateKeyPEM      types.String `tfsdk:"private_key_pem"`
-	SerialNumber       types.String `tfsdk:"serial_number"`
-	NotBefore          types.String `tfsdk:"not_before"`
-	NotAfter           types.String `tfsdk:"not_after"`
-	ReadyForRenewal    types.Bool   `tfsdk:"ready_for_renewal"`
+	ID                 types.String     `tfsdk:"id"`
+	Organization       types.String     `tfsdk:"organization"`
+	OrganizationalUnit types.String     `tfsdk:"organizational_unit"`
+	ValidityDays       WholeNumberValue `tfsdk:"validity_days"`
+	EarlyRenewalDays   WholeNumberValue `tfsdk:"early_renewal_days"`
+	KeyAlgorithm       types.String     `tfsdk:"key_algorithm"`
+	RSABits            WholeNumberValue `tfsdk:"rsa_bits"`
+	ECDSACurve         types.String     `tfsdk:"ecdsa_curve"`
+	CertPEM            types.String     `tfsdk:"cert_pem"`
+	PrivateKeyPEM      types.String     `tfsdk:"private_key_pem"`
+	SerialNumber       types.String     `tfsdk:"serial_number"`
+	NotBefore          types.String     `tfsdk:"not_before"`
+	NotAfter           types.String     `tfsdk:"not_after"`
+	ReadyForRenewal    types.Bool       `tfsdk:"ready_for_renewal"`
 }
 
 // LeafFields are the values of certificates signed by the CA (see leafAttributes).
@@ -40,6 +42,9 @@ type LeafFields struct {
 	CACertPEM       types.String `tfsdk:"ca_cert_pem"`
 	CAPrivateKeyPEM types.String `tfsdk:"ca_private_key_pem"`
 	CertDir         types.String `tfsdk:"cert_dir"`
+	// importNotes are warnings of importLeaf for ImportState (not an attribute:
+	// the framework skips unexported fields).
+	importNotes []string
 }
 
 // certModel is one resource's model; the shared lifecycle in certResource drives
@@ -109,11 +114,11 @@ func (f *CertFields) checkRenewalWindow() diag.Diagnostics {
 // importCert fills the shared fields from certificate and key files, so an
 // adopted certificate plans empty against a configuration that describes it.
 func (f *CertFields) importCert(certFile, keyFile string) (*x509.Certificate, error) {
-	certPEM, err := os.ReadFile(certFile)
+	certPEM, err := safefile.ReadFile(certFile, safefile.DefaultLimit)
 	if err != nil {
 		return nil, err
 	}
-	keyPEM, err := os.ReadFile(keyFile)
+	keyPEM, err := safefile.ReadFile(keyFile, safefile.DefaultLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -135,10 +140,10 @@ func (f *CertFields) importCert(certFile, keyFile string) (*x509.Certificate, er
 	subject := pki.SubjectOf(cert)
 	f.Organization = types.StringValue(subject.Organization)
 	f.OrganizationalUnit = types.StringValue(subject.OrganizationalUnit)
-	f.ValidityDays = types.Int64Value(int64(pki.ValidityDays(cert.NotBefore, cert.NotAfter)))
-	f.EarlyRenewalDays = types.Int64Value(pki.DefaultEarlyRenewalDays)
+	f.ValidityDays = newWholeNumberValue(int64(pki.ValidityDays(cert.NotBefore, cert.NotAfter)))
+	f.EarlyRenewalDays = newWholeNumberValue(pki.DefaultEarlyRenewalDays)
 	f.KeyAlgorithm = types.StringValue(spec.Algorithm)
-	f.RSABits = types.Int64Value(int64(spec.RSABits))
+	f.RSABits = newWholeNumberValue(int64(spec.RSABits))
 	f.ECDSACurve = types.StringValue(spec.Curve)
 	f.PrivateKeyPEM = types.StringValue(string(keyPEM))
 	f.ReadyForRenewal = types.BoolValue(false)
@@ -147,17 +152,33 @@ func (f *CertFields) importCert(certFile, keyFile string) (*x509.Certificate, er
 }
 
 // importLeaf adopts a leaf directory of the certs/mcp tree: its certificate, key
-// and CA copy. The CA key is not in the directory; the next apply stores it.
+// and CA copy. certDir is the tree's root: when <certDir>/ca/ca.key exists and is
+// the key of the CA copy, it becomes ca_private_key_pem, so a configuration that
+// signs with the imported CA resource plans empty. Otherwise the next apply
+// stores the CA key from configuration.
 func (l *LeafFields) importLeaf(dir, certDir string) error {
-	caPEM, err := os.ReadFile(filepath.Join(dir, "ca.crt"))
+	caFile := filepath.Join(dir, "ca.crt")
+	caPEM, err := safefile.ReadFile(caFile, safefile.DefaultLimit)
 	if err != nil {
 		return err
 	}
 	if _, err := pki.ParseCACertificate(string(caPEM)); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, "ca.crt"), err)
+		return fmt.Errorf("%s: %w", caFile, err)
 	}
 	l.CACertPEM = types.StringValue(string(caPEM))
 	l.CAPrivateKeyPEM = types.StringNull()
+	keyFile := filepath.Join(certDir, "ca", "ca.key")
+	switch keyPEM, err := safefile.ReadFile(keyFile, safefile.DefaultLimit); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		l.importNotes = append(l.importNotes, fmt.Sprintf("Cannot read the CA key beside the tree (%v), so ca_private_key_pem was not imported; the next apply stores it from configuration.", err))
+	default:
+		if _, err := pki.ParseIssuer(string(caPEM), string(keyPEM)); err != nil {
+			l.importNotes = append(l.importNotes, fmt.Sprintf("%s is not the key of %s (%v), so ca_private_key_pem was not imported; the next apply stores it from configuration.", keyFile, caFile, err))
+		} else {
+			l.CAPrivateKeyPEM = types.StringValue(string(keyPEM))
+		}
+	}
 	l.CertDir = types.StringValue(certDir)
 	if certDir == "" || certDir == "." {
 		l.CertDir = types.StringValue(envmap.DefaultCertDir)
@@ -165,7 +186,7 @@ func (l *LeafFields) importLeaf(dir, certDir string) error {
 	return nil
 }
 
-func int64OrDefault(v types.Int64, def int) int {
+func int64OrDefault(v WholeNumberValue, def int) int {
 	if v.IsNull() || v.IsUnknown() {
 		return def
 	}

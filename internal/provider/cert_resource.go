@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -92,11 +93,40 @@ func parseIssuer(leaf *LeafFields) (*pki.Issuer, diag.Diagnostics) {
 	return issuer, diags
 }
 
+// caValidityDiag explains a CA that cannot sign now (pki.CheckCAValidAt) on
+// ca_cert_pem, with the way out; nil for any other error.
+func caValidityDiag(err error) diag.Diagnostic {
+	switch {
+	case errors.Is(err, pki.ErrCAExpired):
+		return diag.NewAttributeErrorDiagnostic(path.Root("ca_cert_pem"), "CA certificate has expired",
+			capitalize(err.Error())+". Renew the CA: replace the mcptls_ca that signs this certificate "+
+				"(terraform apply -replace=<its address>), or give a new ca_cert_pem and ca_private_key_pem; "+
+				"every certificate it signed is then reissued.")
+	case errors.Is(err, pki.ErrCANotYetValid):
+		return diag.NewAttributeErrorDiagnostic(path.Root("ca_cert_pem"), "CA certificate is not valid yet",
+			capitalize(err.Error())+fmt.Sprintf(". Check the clock of this machine and of the one that made the CA "+
+				"(up to %d minutes of difference are tolerated), or wait until then.", int(pki.ClockSkewMargin.Minutes())))
+	}
+	return nil
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+	// Read leaves a note when the stored leaf is damaged (checkStored).
+	var reissue *reissueNote
+	if !req.State.Raw.IsNull() {
+		reissue = reissueNoteIn(ctx, req.Private)
+	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && reissue == nil {
 		// A plan that is the prior state (every no-op plan) only needs the
 		// renewal check, which reads two attributes instead of decoding the
 		// whole model three times (bench/README.md).
@@ -110,6 +140,16 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A CA that cannot sign now fails here, at plan time, rather than in Create.
+	// This needs the provider's clock, so it cannot live in ValidateConfig.
+	if leaf := plan.leafFields(); leaf != nil && !leaf.CACertPEM.IsUnknown() && !leaf.CACertPEM.IsNull() {
+		if ca, err := pki.ParseCACertificate(leaf.CACertPEM.ValueString()); err == nil {
+			if d := caValidityDiag(pki.CheckCAValidAt(ca, r.now())); d != nil {
+				resp.Diagnostics.Append(d)
+				return
+			}
+		}
+	}
 	resp.Diagnostics.Append(plan.derive(cfg)...)
 	if !req.State.Raw.IsNull() {
 		prior := r.kind.newModel()
@@ -121,6 +161,11 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		f := plan.fields()
 		f.NotAfter = prior.fields().NotAfter
 		switch due, known := f.renewalDue(r.now()); {
+		case reissue != nil:
+			// Replaced the way renewal does: the flag changes, and it requires replacement.
+			f.ReadyForRenewal = types.BoolUnknown()
+			resp.RequiresReplace.Append(path.Root("ready_for_renewal"))
+			planReissue(reissue, &resp.Diagnostics)
 		case !known:
 			f.ReadyForRenewal = types.BoolUnknown()
 		case due:
@@ -168,9 +213,8 @@ func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	ctx = tflog.MaskLogStrings(ctx, keyPEM)
 	issued, err := pki.Issue(request, key, issuer)
-	if errors.Is(err, pki.ErrCAExpired) {
-		resp.Diagnostics.AddAttributeError(path.Root("ca_cert_pem"), "CA certificate has expired",
-			fmt.Sprintf("The CA expired at %s; renew the CA before issuing from it.", issuer.Cert.NotAfter.UTC().Format(time.RFC3339)))
+	if d := caValidityDiag(err); d != nil {
+		resp.Diagnostics.Append(d)
 		return
 	}
 	if err != nil {
@@ -198,18 +242,23 @@ func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// Read refreshes ready_for_renewal; the certificate fields are re-read from
-// cert_pem only when they disagree with it (state written by hand or an import).
+// Read checks the stored certificate, key and CA copy (pki.CheckStored) and
+// refreshes ready_for_renewal; the certificate fields are re-read from cert_pem
+// only when they disagree with it (state written by hand or an import). It reads
+// the attributes it needs, not the whole model: it runs on every plan.
 func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var certPEM, notAfter types.String
+	var certPEM, keyPEM, caPEM, notAfter types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("cert_pem"), &certPEM)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("private_key_pem"), &keyPEM)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("not_after"), &notAfter)...)
+	if r.kind.profile() != pki.ProfileCA {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ca_cert_pem"), &caPEM)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cert, err := pki.ParseCertificate(certPEM.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("cert_pem"), "Stored certificate is unreadable", err.Error())
+	cert := r.checkStored(ctx, certPEM.ValueString(), keyPEM.ValueString(), caPEM.ValueString(), resp.Private, &resp.Diagnostics)
+	if cert == nil {
 		return
 	}
 	if notAfter.ValueString() != cert.NotAfter.UTC().Format(time.RFC3339) {
@@ -220,7 +269,7 @@ func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		state.fields().setCert(cert, certPEM.ValueString())
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	}
-	var early types.Int64
+	var early WholeNumberValue
 	var ready types.Bool
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("early_renewal_days"), &early)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ready_for_renewal"), &ready)...)
@@ -271,6 +320,21 @@ func (r *certResource) ImportState(ctx context.Context, req resource.ImportState
 	if err := m.importFrom(req.ID); err != nil {
 		resp.Diagnostics.AddError("Cannot import "+req.ID, err.Error())
 		return
+	}
+	if leaf := m.leafFields(); leaf != nil {
+		for _, note := range leaf.importNotes {
+			resp.Diagnostics.AddAttributeWarning(path.Root("ca_private_key_pem"), "CA key not imported", note)
+		}
+	}
+	if cert, err := pki.ParseCertificate(m.fields().CertPEM.ValueString()); err == nil {
+		if missing := pki.ProfileShortfalls(r.kind.profile(), cert); len(missing) > 0 {
+			address := "mcptls_" + r.kind.typeSuffix
+			resp.Diagnostics.AddAttributeWarning(path.Root("cert_pem"), "Imported certificate falls short of this provider's profile",
+				fmt.Sprintf("The %s in %s was adopted as it is, but it falls short of what this provider issues (%s): %s. "+
+					"It keeps working wherever it works today. To replace it with a certificate of this provider's profile, run "+
+					"terraform apply -replace=%s.NAME with the address you imported it to.",
+					r.kind.profile(), req.ID, r.kind.profile().Extensions(), strings.Join(missing, "; "), address))
+		}
 	}
 	resp.Diagnostics.Append(m.derive(m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)

@@ -41,19 +41,19 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 			Default:       stringdefault.StaticString(subject.OrganizationalUnit),
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
-		"validity_days": schema.Int64Attribute{
+		"validity_days": wholeNumberAttribute("days", schema.Int64Attribute{
 			MarkdownDescription: fmt.Sprintf("Days the certificate is valid, from issue. Default `%d` (the Makefile's `MCP_CERT_DAYS`). Changing it issues a new certificate.", pki.DefaultValidityDays),
 			Optional:            true, Computed: true,
 			Default:       int64default.StaticInt64(pki.DefaultValidityDays),
 			Validators:    []validator.Int64{int64validator.Between(1, pki.MaxValidityDays)},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-		},
-		"early_renewal_days": schema.Int64Attribute{
+		}),
+		"early_renewal_days": wholeNumberAttribute("days", schema.Int64Attribute{
 			MarkdownDescription: fmt.Sprintf("Days before `not_after` at which the certificate is due for renewal: from then on, plan shows a replacement. Must be less than `validity_days`. Default `%d`. Changing it never reissues by itself.", pki.DefaultEarlyRenewalDays),
 			Optional:            true, Computed: true,
 			Default:    int64default.StaticInt64(pki.DefaultEarlyRenewalDays),
 			Validators: []validator.Int64{int64validator.AtLeast(0)},
-		},
+		}),
 		"key_algorithm": schema.StringAttribute{
 			MarkdownDescription: "Private key algorithm: `RSA` (default), `ECDSA` or `ED25519`. Changing it issues a new certificate and key.",
 			Optional:            true, Computed: true,
@@ -61,7 +61,7 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 			Validators:    []validator.String{stringvalidator.OneOf(pki.Algorithms...)},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
-		"rsa_bits": schema.Int64Attribute{
+		"rsa_bits": wholeNumberAttribute("bits", schema.Int64Attribute{
 			MarkdownDescription: fmt.Sprintf("RSA key size: 2048, 3072 or 4096 (default `%d`). Read only when `key_algorithm` is `RSA`.", pki.DefaultRSABits),
 			Optional:            true, Computed: true,
 			Default:    int64default.StaticInt64(pki.DefaultRSABits),
@@ -69,7 +69,7 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
 				resp.RequiresReplace = keySettingInUse(ctx, req.Plan, pki.AlgorithmRSA)
 			}, "Reissues when the key is RSA.", "Reissues when the key is RSA.")},
-		},
+		}),
 		"ecdsa_curve": schema.StringAttribute{
 			MarkdownDescription: "ECDSA curve: `P256` (default) or `P384`. Read only when `key_algorithm` is `ECDSA`. Signatures are SHA-256 on either curve.",
 			Optional:            true, Computed: true,
@@ -82,8 +82,10 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 		"cert_pem":        computedString("The certificate, PEM encoded."),
 		"private_key_pem": computedSensitiveString("The certificate's private key, PKCS#8 PEM (`BEGIN PRIVATE KEY`). Stored in state: protect the state."),
 		"serial_number":   computedString("Random 128-bit serial number, in decimal."),
-		"not_before":      computedString("Start of validity, RFC 3339."),
-		"not_after":       computedString("End of validity, RFC 3339."),
+		"not_before": computedString(fmt.Sprintf("Start of validity, RFC 3339: the time of issue minus %d minutes, so that peers whose clocks run a little behind "+
+			"the machine that ran Terraform accept a new certificate at once; never earlier than the CA's `not_before`. `validity_days` counts from the time of issue.",
+			int(pki.ClockSkewMargin.Minutes()))),
+		"not_after": computedString("End of validity, RFC 3339."),
 		"ready_for_renewal": schema.BoolAttribute{
 			MarkdownDescription: "True once `now >= not_after - early_renewal_days`; the next plan then replaces the certificate.",
 			Computed:            true,
@@ -113,6 +115,18 @@ func leafAttributes() map[string]schema.Attribute {
 			Validators: []validator.String{certDirValidator},
 		},
 	}
+}
+
+// wholeNumberAttribute makes an Int64 attribute answer a number with a fraction
+// with an error on the attribute ("validity_days must be a whole number of days,
+// got 1.5") instead of the framework's "Value Conversion Error"; Terraform's type
+// stays number, so schema and state keep their shape. Its model field must be a
+// WholeNumberValue (ValueInt64 and IsNull work as on types.Int64; fill it with
+// newWholeNumberValue(n)). unit words the message and may be empty. For any
+// whole-number input, such as server_port or ssl_cert_reqs.
+func wholeNumberAttribute(unit string, a schema.Int64Attribute) schema.Int64Attribute {
+	a.CustomType = WholeNumberType{Unit: unit}
+	return a
 }
 
 // keySettingInUse makes rsa_bits or ecdsa_curve reissue only when the planned

@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -29,7 +31,7 @@ func TestAccCA_defaults(t *testing.T) {
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("rsa_bits"), knownvalue.Int64Exact(4096)),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("validity_days"), knownvalue.Int64Exact(825)),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("early_renewal_days"), knownvalue.Int64Exact(30)),
-				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_before"), knownvalue.StringExact("2026-03-01T12:00:00Z")),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_before"), knownvalue.StringExact("2026-03-01T11:55:00Z")), // backdated by pki.ClockSkewMargin
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_after"), knownvalue.StringExact("2028-06-03T12:00:00Z")),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("ready_for_renewal"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("cert_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
@@ -68,7 +70,7 @@ func TestAccCA_renewal(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("ready_for_renewal"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_before"), knownvalue.StringExact(windowStart.Format(time.RFC3339))),
+					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_before"), knownvalue.StringExact(windowStart.Add(-pki.ClockSkewMargin).Format(time.RFC3339))),
 				},
 			},
 			{

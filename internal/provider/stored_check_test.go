@@ -1,0 +1,32 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// TestKindProfileMatchesRequest keeps certKind.profile, which Read uses to check
+// state without decoding a model, in step with what each kind issues.
+func TestKindProfileMatchesRequest(t *testing.T) {
+	t.Parallel()
+	for _, newResource := range []func() *certResource{
+		func() *certResource { return NewCAResource().(*certResource) },
+		func() *certResource { return NewGatewayCertResource().(*certResource) },
+		func() *certResource { return NewPluginCertResource().(*certResource) },
+	} {
+		r := newResource()
+		m := r.kind.newModel()
+		if p, ok := m.(*pluginModel); ok {
+			p.Name, p.URL = types.StringValue("p"), types.StringNull()
+			p.DNSNames, p.IPAddresses = types.SetNull(types.StringType), types.SetNull(types.StringType)
+		}
+		req, diags := m.request()
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		if got := r.kind.profile(); got != req.Profile {
+			t.Errorf("%s: profile() = %v, request() issues %v", r.kind.typeSuffix, got, req.Profile)
+		}
+	}
+}

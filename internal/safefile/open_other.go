@@ -1,0 +1,6 @@
+//go:build !unix
+
+package safefile
+
+// openFlags is empty where there are no FIFOs to block on.
+const openFlags = 0
