@@ -391,3 +391,47 @@ func TestDecryptPrivateKeyErrors(t *testing.T) {
 		checkSecretFree(t, c.name, err, c.pem, passphrase)
 	}
 }
+
+// FuzzDecryptPrivateKey: arbitrary PEM and passphrase never panic, and an error
+// never depends on the passphrase's text: it may contain the passphrase only
+// where the same input decrypted with an unrelated passphrase says so too (a
+// passphrase "key" is in many messages). The regression corpus is
+// testdata/fuzz/FuzzDecryptPrivateKey. Seeds use cheap KDF settings so the
+// fuzzer spends its time on parsing.
+func FuzzDecryptPrivateKey(f *testing.F) {
+	ec := mustKey(f, ecdsaSpec())
+	ed := mustKey(f, KeySpec{Algorithm: AlgorithmEd25519})
+	pbkdf2Seed := mustEncrypt(f, ec, testPassphrase, cheapPBKDF2)
+	f.Add(pbkdf2Seed, testPassphrase)
+	f.Add(pbkdf2Seed, "Tr0ub4dor&3")
+	f.Add(pbkdf2Seed[:len(pbkdf2Seed)/2], testPassphrase)
+	f.Add(mustEncrypt(f, ed, "p", cheapPBKDF2), "p")
+	f.Add(mustEncrypt(f, ec, testPassphrase, cheapScrypt), testPassphrase)
+	plain, _ := EncodePrivateKey(ec)
+	f.Add(plain, testPassphrase)
+	f.Add("-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END EC PRIVATE KEY-----\n", "x")
+	f.Add("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "")
+	f.Add("", "")
+	const unrelated = "\x01unrelated\x02"
+	f.Fuzz(func(t *testing.T, pemText, passphrase string) {
+		key, err := DecryptPrivateKey(pemText, passphrase)
+		if err != nil {
+			if key != nil {
+				t.Fatal("both a key and an error")
+			}
+			if quotesKey(err.Error(), pemText) {
+				t.Fatalf("error quotes the key: %v", err)
+			}
+			if passphrase != "" && !strings.Contains(unrelated, passphrase) && strings.Contains(err.Error(), passphrase) {
+				_, other := DecryptPrivateKey(pemText, unrelated)
+				if other == nil || !strings.Contains(other.Error(), passphrase) {
+					t.Fatalf("error quotes the passphrase: %v", err)
+				}
+			}
+			return
+		}
+		if _, err := SpecOf(key.Public()); err != nil {
+			t.Fatalf("returned a key of an unsupported kind: %v", err)
+		}
+	})
+}
