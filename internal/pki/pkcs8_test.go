@@ -435,3 +435,38 @@ func FuzzDecryptPrivateKey(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkEncryptPrivateKey is what each encrypted key costs a plan: the
+// production PBKDF2 setting, per key type (the KDF dominates, so they match).
+func BenchmarkEncryptPrivateKey(b *testing.B) {
+	for _, spec := range []KeySpec{
+		{Algorithm: AlgorithmRSA, RSABits: 2048},
+		{Algorithm: AlgorithmRSA, RSABits: 3072},
+		{Algorithm: AlgorithmRSA, RSABits: 4096},
+		{Algorithm: AlgorithmECDSA, Curve: CurveP256},
+		{Algorithm: AlgorithmECDSA, Curve: CurveP384},
+		{Algorithm: AlgorithmEd25519},
+	} {
+		b.Run(specName(spec), func(b *testing.B) {
+			key := mustKey(b, spec)
+			for b.Loop() {
+				if _, err := EncryptPrivateKey(key, testPassphrase); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecryptPrivateKey is the same cost on the reading side.
+func BenchmarkDecryptPrivateKey(b *testing.B) {
+	enc, err := EncryptPrivateKey(mustKey(b, ecdsaSpec()), testPassphrase)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := DecryptPrivateKey(enc, testPassphrase); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
