@@ -136,7 +136,9 @@ func EncodePrivateKey(key crypto.Signer) (string, error) {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
 }
 
-var errEncryptedKey = errors.New("encrypted private keys are not supported: decrypt it first (openssl pkey -in key.pem -out plain.pem)")
+// errEncryptedKey: encrypted keys are output only (EncryptPrivateKey); inputs such
+// as a CA key must be plain.
+var errEncryptedKey = errors.New("encrypted private keys are not supported as input: decrypt it first (openssl pkey -in key.pem -out plain.pem); a passphrase only encrypts the keys written as output")
 
 // ParsePrivateKey reads a PKCS#8, PKCS#1 or SEC1 PEM private key. Its errors never
 // quote the input.
