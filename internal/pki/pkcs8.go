@@ -271,7 +271,7 @@ func rawDER(v any) (asn1.RawValue, error) {
 // input. The passphrase is used as given (UTF-8 bytes, as Python and openssl
 // pass it); ValidatePassphrase is a policy for new keys only.
 func DecryptPrivateKey(pemText, passphrase string) (crypto.Signer, error) {
-	block, err := singleBlock(pemText)
+	block, err := keyBlock(pemText)
 	if err != nil {
 		return nil, err
 	}

@@ -215,7 +215,7 @@ func TestEncryptedKeyPythonSSL(t *testing.T) {
 		"client key, empty password":           {pyCase{Op: "load", Cert: clientCert, Key: clientKey, Password: ""}, want{refusal: "PEM lib"}},
 		"client key with the server's cert":    {pyCase{Op: "load", Cert: serverCert, Key: clientKey, Password: clientPass}, want{refusal: "KEY_VALUES_MISMATCH|key values mismatch"}},
 		"mTLS gateway -> plugin":               {mtls, want{ok: true}},
-		"mTLS without a client certificate":    {noClientCert, want{refusal: "certificate required|CERTIFICATE_REQUIRED"}},
+		"mTLS without a client certificate":    {noClientCert, want{refusal: "certificate required|CERTIFICATE_REQUIRED|PEER_DID_NOT_RETURN_A_CERTIFICATE"}},
 		"mTLS server started with a wrong key": {wrongServerPass, want{refusal: "PEM lib"}},
 	}
 	var input []pyCase

@@ -346,7 +346,7 @@ func TestDecryptPrivateKeyErrors(t *testing.T) {
 	}{
 		{"no PEM", "hello", "no PEM block"},
 		{"not encrypted", plainPEM, "not encrypted"},
-		{"certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", `"CERTIFICATE" is not an ENCRYPTED PRIVATE KEY`},
+		{"certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", `"CERTIFICATE" is not a private key`},
 		{"legacy PEM encryption", "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END EC PRIVATE KEY-----\n", "legacy PEM encryption"},
 		{"garbage DER", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "malformed"},
 		{"trailing DER", trailing, "malformed"},
