@@ -8,7 +8,8 @@ package pluginconfig
 
 import (
 	"fmt"
-	"os"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/safefile"
 )
 
 // Options are the gateway settings that change what it accepts.
@@ -22,9 +23,10 @@ type Options struct {
 // DefaultOptions are the gateway's defaults.
 func DefaultOptions() Options { return Options{SSRFProtection: true} }
 
-// ReadFile parses the file at path.
+// ReadFile parses the file at path: a regular file of at most MaxConfigBytes,
+// read without blocking (a FIFO or a device is refused, never waited on).
 func ReadFile(path string, opts Options) (*File, []*Warning, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxConfigBytes)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot read plugin config: %w", err)
 	}

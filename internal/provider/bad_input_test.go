@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -59,6 +60,8 @@ func badInputs(missingFile string) []badInput {
 		// The plugin config (design: missing file, invalid YAML, no plugins list,
 		// duplicate names, external plugin without mcp, malformed URL).
 		{"`path` to a file that does not exist", "path", "Invalid plugin config", "cannot read plugin config", fmt.Sprintf("data \"mcptls_plugin_config\" \"c\" {\n  path = %q\n}\n", missingFile)},
+		{"`path = \"/dev/zero\"` (a device that never ends)", "path", "Invalid plugin config", "is a character device, not a regular file", "data \"mcptls_plugin_config\" \"c\" {\n  path = \"/dev/zero\"\n}\n"},
+		{"`path` to a FIFO nobody writes", "path", "Invalid plugin config", "is a named pipe (FIFO), not a regular file", fmt.Sprintf("data \"mcptls_plugin_config\" \"c\" {\n  path = %q\n}\n", filepath.Join(filepath.Dir(missingFile), "fifo.yaml"))},
 		{"YAML that does not parse", "line 4, column 11", "Invalid plugin config", "invalid YAML: '@' is a reserved character", configInput("plugins:\n  - name: a\n    kind: native\n    kind: @x\n")},
 		{"an unclosed `[`, reported where YAML notices it", "line 4, column 5", "Invalid plugin config", "invalid YAML: ',' or ']' must be specified", configInput("plugins:\n  - name: a\n    hooks: [x, y\n    kind: b\n")},
 		{"two YAML documents", "line 2, column 1", "Invalid plugin config", "a second YAML document starts here", configInput("plugins: []\n---\nplugins: []\n")},
@@ -161,7 +164,11 @@ func (b badInput) pattern() *regexp.Regexp {
 // plan time, so none changes state.
 func TestAccBadInput(t *testing.T) {
 	t.Parallel()
-	for _, b := range badInputs(filepath.Join(t.TempDir(), "missing.yaml")) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.yaml"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range badInputs(filepath.Join(dir, "missing.yaml")) {
 		t.Run(b.input, func(t *testing.T) {
 			t.Parallel()
 			resource.Test(t, resource.TestCase{

@@ -69,6 +69,63 @@ func TestImportRefusesSpecialFiles(t *testing.T) {
 	}
 }
 
+// makefileImportConfig signs with the CA resource, as the README's upgrade
+// pattern writes it.
+const makefileImportConfig = `
+terraform {
+  required_providers {
+    mcptls = { source = "mcptls/mcptls" }
+  }
+}
+
+resource "mcptls_ca" "ca" {
+  key_algorithm = "RSA"
+  rsa_bits      = 2048
+}
+
+resource "mcptls_gateway_cert" "gw" {
+  ca_cert_pem        = mcptls_ca.ca.cert_pem
+  ca_private_key_pem = mcptls_ca.ca.private_key_pem
+  key_algorithm      = "ECDSA"
+}
+
+resource "mcptls_plugin_cert" "p" {
+  name               = "DenyListPlugin"
+  ca_cert_pem        = mcptls_ca.ca.cert_pem
+  ca_private_key_pem = mcptls_ca.ca.private_key_pem
+  key_algorithm      = "ECDSA"
+}
+`
+
+// TestImportBlocksPattern is the README's pattern for import blocks: the
+// resource blocks written by hand (generated config would hold the CA as a
+// literal and no CA key), the import blocks beside them; the plan imports and
+// changes nothing, and after apply the plan is empty.
+func TestImportBlocksPattern(t *testing.T) {
+	t.Parallel()
+	w := newCLIWorkspace(t, map[string][]byte{"main.tf": []byte(makefileImportConfig + `
+import {
+  to = mcptls_ca.ca
+  id = "certs/mcp/ca"
+}
+import {
+  to = mcptls_gateway_cert.gw
+  id = "certs/mcp/gateway"
+}
+import {
+  to = mcptls_plugin_cert.p
+  id = "certs/mcp/plugins/DenyListPlugin"
+}
+`)})
+	makefileTree(t, filepath.Join(w.dir, "certs", "mcp"))
+	out := w.mustRun("plan", "-input=false", "-no-color")
+	expectOutput(t, out, "Plan: 3 to import, 0 to add, 0 to change, 0 to destroy")
+	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	if out, code := w.runCode("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("the plan after importing is not empty: exit %d\n%s", code, out)
+	}
+}
+
 // makefileTree writes a certs/mcp tree under root as the gateway's Makefile
 // does: a CA from openssl req -x509 (CA:TRUE), an X.509 v1 gateway certificate
 // (x509 -req without -extfile) and a plugin certificate whose only extension is
@@ -239,31 +296,7 @@ func TestImportMakefileTree(t *testing.T) {
 // adopted leaves lack.
 func TestImportMakefileTreePlansEmpty(t *testing.T) {
 	t.Parallel()
-	w := newCLIWorkspace(t, map[string][]byte{"main.tf": []byte(`
-terraform {
-  required_providers {
-    mcptls = { source = "mcptls/mcptls" }
-  }
-}
-
-resource "mcptls_ca" "ca" {
-  key_algorithm = "RSA"
-  rsa_bits      = 2048
-}
-
-resource "mcptls_gateway_cert" "gw" {
-  ca_cert_pem        = mcptls_ca.ca.cert_pem
-  ca_private_key_pem = mcptls_ca.ca.private_key_pem
-  key_algorithm      = "ECDSA"
-}
-
-resource "mcptls_plugin_cert" "p" {
-  name               = "DenyListPlugin"
-  ca_cert_pem        = mcptls_ca.ca.cert_pem
-  ca_private_key_pem = mcptls_ca.ca.private_key_pem
-  key_algorithm      = "ECDSA"
-}
-`)})
+	w := newCLIWorkspace(t, map[string][]byte{"main.tf": []byte(makefileImportConfig)})
 	makefileTree(t, filepath.Join(w.dir, "certs", "mcp"))
 	w.mustRun("import", "-input=false", "-no-color", "mcptls_ca.ca", "certs/mcp/ca")
 	out := w.mustRun("import", "-input=false", "-no-color", "mcptls_gateway_cert.gw", "certs/mcp/gateway")
