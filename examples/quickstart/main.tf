@@ -23,6 +23,7 @@ resource "mcptls_ca" "this" {
 resource "mcptls_gateway_cert" "this" {
   ca_cert_pem        = mcptls_ca.this.cert_pem
   ca_private_key_pem = mcptls_ca.this.private_key_pem
+  trust_bundle_pem   = mcptls_ca.this.trust_bundle_pem
   key_algorithm      = var.key_algorithm
 }
 
@@ -35,6 +36,7 @@ resource "mcptls_plugin_cert" "this" {
   grpc_target        = each.value.grpc_target
   ca_cert_pem        = mcptls_ca.this.cert_pem
   ca_private_key_pem = mcptls_ca.this.private_key_pem
+  trust_bundle_pem   = mcptls_ca.this.trust_bundle_pem
   key_algorithm      = var.key_algorithm
 }
 
@@ -77,12 +79,12 @@ output "files" {
       "gateway/client.crt" = mcptls_gateway_cert.this.cert_pem
       "gateway/client.key" = mcptls_gateway_cert.this.private_key_pem
       "gateway/client.pem" = mcptls_gateway_cert.this.client_pem
-      "gateway/ca.crt"     = mcptls_gateway_cert.this.ca_cert_pem
+      "gateway/ca.crt"     = mcptls_gateway_cert.this.trust_bundle_pem
     },
     merge([for name, cert in mcptls_plugin_cert.this : {
       "plugins/${name}/server.crt" = cert.cert_pem
       "plugins/${name}/server.key" = cert.private_key_pem
-      "plugins/${name}/ca.crt"     = cert.ca_cert_pem
+      "plugins/${name}/ca.crt"     = cert.trust_bundle_pem
     }]...),
   )
 }

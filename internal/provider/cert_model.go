@@ -41,6 +41,7 @@ type CertFields struct {
 type LeafFields struct {
 	CACertPEM       types.String `tfsdk:"ca_cert_pem"`
 	CAPrivateKeyPEM types.String `tfsdk:"ca_private_key_pem"`
+	TrustBundlePEM  types.String `tfsdk:"trust_bundle_pem"`
 	CertDir         types.String `tfsdk:"cert_dir"`
 	// importNotes are warnings of importLeaf for ImportState (not an attribute:
 	// the framework skips unexported fields).
@@ -166,6 +167,7 @@ func (l *LeafFields) importLeaf(dir, certDir string) error {
 		return fmt.Errorf("%s: %w", caFile, err)
 	}
 	l.CACertPEM = types.StringValue(string(caPEM))
+	l.TrustBundlePEM = l.CACertPEM
 	l.CAPrivateKeyPEM = types.StringNull()
 	keyFile := filepath.Join(certDir, "ca", "ca.key")
 	switch keyPEM, err := safefile.ReadFile(keyFile, safefile.DefaultLimit); {
@@ -184,6 +186,42 @@ func (l *LeafFields) importLeaf(dir, certDir string) error {
 		l.CertDir = types.StringValue(envmap.DefaultCertDir)
 	}
 	return nil
+}
+
+// planTrustBundle defaults trust_bundle_pem to the signing CA alone.
+func (l *LeafFields) planTrustBundle(config *LeafFields) {
+	if config.TrustBundlePEM.IsNull() {
+		l.TrustBundlePEM = l.CACertPEM
+	}
+}
+
+// checkTrustBundle makes sure the bundle a leaf ships holds the CA that signs
+// it: its peers' certificates come from that CA too.
+func (l *LeafFields) checkTrustBundle() diag.Diagnostics {
+	var diags diag.Diagnostics
+	if l.TrustBundlePEM.IsNull() || l.TrustBundlePEM.IsUnknown() {
+		return diags
+	}
+	bundle, err := pki.ParseCertificates(l.TrustBundlePEM.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("trust_bundle_pem"), "Invalid trust bundle", err.Error())
+		return diags
+	}
+	if l.CACertPEM.IsNull() || l.CACertPEM.IsUnknown() {
+		return diags
+	}
+	ca, err := pki.ParseCertificate(l.CACertPEM.ValueString())
+	if err != nil {
+		return diags // reported on ca_cert_pem
+	}
+	for _, b := range bundle {
+		if b.Equal(ca) {
+			return diags
+		}
+	}
+	diags.AddAttributeError(path.Root("trust_bundle_pem"), "Trust bundle without the signing CA",
+		"trust_bundle_pem must hold the CA of ca_cert_pem: the peers' certificates are signed by it too. Use mcptls_ca.<name>.trust_bundle_pem, or leave trust_bundle_pem out to ship ca_cert_pem alone.")
+	return diags
 }
 
 func int64OrDefault(v WholeNumberValue, def int) int {

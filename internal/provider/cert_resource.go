@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -73,6 +74,9 @@ func (r *certResource) ValidateConfig(ctx context.Context, req resource.Validate
 		_, diags := parseIssuer(leaf)
 		resp.Diagnostics.Append(diags...)
 	}
+	if leaf := cfg.leafFields(); leaf != nil {
+		resp.Diagnostics.Append(leaf.checkTrustBundle()...)
+	}
 	resp.Diagnostics.Append(cfg.validate()...)
 }
 
@@ -126,7 +130,8 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if !req.State.Raw.IsNull() {
 		reissue = reissueNoteIn(ctx, req.Private)
 	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && reissue == nil {
+	ca := r.kind.profile() == pki.ProfileCA
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && reissue == nil && !ca {
 		// A plan that is the prior state (every no-op plan) only needs the
 		// renewal check, which reads two attributes instead of decoding the
 		// whole model three times (bench/README.md).
@@ -150,7 +155,14 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			}
 		}
 	}
+	if leaf := plan.leafFields(); leaf != nil {
+		leaf.planTrustBundle(cfg.leafFields())
+	}
 	resp.Diagnostics.Append(plan.derive(cfg)...)
+	caPlan, _ := plan.(*caModel)
+	if caPlan != nil && req.State.Raw.IsNull() {
+		caPlan.planCreate()
+	}
 	if !req.State.Raw.IsNull() {
 		prior := r.kind.newModel()
 		if resp.Diagnostics.Append(req.State.Get(ctx, prior)...); resp.Diagnostics.HasError() {
@@ -160,7 +172,24 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		// The window is measured on the issued not_after with the planned early_renewal_days.
 		f := plan.fields()
 		f.NotAfter = prior.fields().NotAfter
+		// A CA rotates instead of renewing (ca_rotation.go); it is replaced
+		// only when rotation says so.
+		replaceCA := false
+		if caPlan != nil {
+			var note rotationNote
+			note, replaceCA = caPlan.planRotation(r.now(), prior.(*caModel), &resp.Diagnostics)
+			if data, err := json.Marshal(note); err == nil {
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, rotationKey, data)...)
+			}
+		}
 		switch due, known := f.renewalDue(r.now()); {
+		case replaceCA:
+			f.ReadyForRenewal = types.BoolUnknown()
+			resp.RequiresReplace.Append(path.Root("ready_for_renewal"))
+		case caPlan != nil && caPlan.CertPEM.IsUnknown():
+			f.ReadyForRenewal = types.BoolUnknown() // promoted: a new not_after
+		case caPlan != nil:
+			f.ReadyForRenewal = types.BoolValue(due && known)
 		case reissue != nil:
 			// Replaced the way renewal does: the flag changes, and it requires replacement.
 			f.ReadyForRenewal = types.BoolUnknown()
@@ -303,6 +332,15 @@ func (r *certResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	plan := r.kind.newModel()
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...); resp.Diagnostics.HasError() {
 		return
+	}
+	if ca, ok := plan.(*caModel); ok {
+		prior := &caModel{}
+		if resp.Diagnostics.Append(req.State.Get(ctx, prior)...); resp.Diagnostics.HasError() {
+			return
+		}
+		if resp.Diagnostics.Append(ca.applyRotation(r.now(), prior, rotationNoteIn(ctx, req.Private))...); resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	f := plan.fields()
 	due, _ := f.renewalDue(r.now())

@@ -22,7 +22,7 @@ import (
 )
 
 // schemaVersion is bumped with a state upgrader whenever stored state changes shape.
-const schemaVersion = 0
+const schemaVersion = 1
 
 // certAttributes are the attributes every certificate resource shares: subject
 // organization, validity and renewal, key settings and the issued results.
@@ -97,7 +97,7 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 func leafAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"ca_cert_pem": schema.StringAttribute{
-			MarkdownDescription: "The signing CA's certificate, PEM (usually `mcptls_ca.<name>.cert_pem`). It is also the CA copy deployed beside this certificate (`ca.crt`). A different CA certificate issues a new certificate; re-encoding the same one does not.",
+			MarkdownDescription: "The signing CA's certificate, PEM (usually `mcptls_ca.<name>.cert_pem`). A different CA certificate issues a new certificate; re-encoding the same one does not.",
 			Required:            true,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 				resp.RequiresReplace = req.PlanValue.IsUnknown() || !pki.SameCertificate(req.StateValue.ValueString(), req.PlanValue.ValueString())
@@ -107,6 +107,11 @@ func leafAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "The signing CA's private key, PEM (PKCS#8, PKCS#1 or SEC1). Must match `ca_cert_pem`.",
 			Required:            true,
 			Sensitive:           true,
+		},
+		"trust_bundle_pem": schema.StringAttribute{
+			MarkdownDescription: "The CA certificates this party trusts, PEM: what its `ca.crt` (`*_CA_BUNDLE`, `*_CA_CERTS`) holds. Default: `ca_cert_pem`. " +
+				"Give it `mcptls_ca.<name>.trust_bundle_pem` so a CA rotation reaches this party before the new CA signs. Must hold `ca_cert_pem`. A new bundle updates in place.",
+			Optional: true, Computed: true,
 		},
 		"cert_dir": schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("Directory of the `certs/mcp` tree the env map paths point into, as the deploy sees it. Default `%s`. No control characters and no `..` (env maps end up in env files). Changing it only changes the env map.", envmap.DefaultCertDir),

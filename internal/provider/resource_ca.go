@@ -1,15 +1,19 @@
 package provider
 
 import (
+	"fmt"
 	"path/filepath"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
@@ -17,7 +21,12 @@ import (
 
 type caModel struct {
 	CertFields
-	CommonName types.String `tfsdk:"common_name"`
+	CommonName          types.String     `tfsdk:"common_name"`
+	RotationOverlapDays WholeNumberValue `tfsdk:"rotation_overlap_days"`
+	TrustBundlePEM      types.String     `tfsdk:"trust_bundle_pem"`
+	NextCertPEM         types.String     `tfsdk:"next_cert_pem"`
+	NextPrivateKeyPEM   types.String     `tfsdk:"next_private_key_pem"`
+	RotationPhase       types.String     `tfsdk:"rotation_phase"`
 }
 
 // NewCAResource is mcptls_ca: the self-signed root that signs everything else.
@@ -27,9 +36,37 @@ func NewCAResource() resource.Resource {
 		newModel:   func() certModel { return &caModel{} },
 		schema: func() schema.Schema {
 			return schema.Schema{
-				MarkdownDescription: "A self-signed CA for the gateway and its plugins (`certs/mcp/ca/`): CA:TRUE with pathlen:0, keyCertSign and cRLSign.",
+				MarkdownDescription: "A self-signed CA for the gateway and its plugins (`certs/mcp/ca/`): CA:TRUE with pathlen:0, keyCertSign and cRLSign. " +
+					"It rotates without an outage: its successor is created and trusted `rotation_overlap_days` before it signs, all in place.",
 				Attributes: mergeAttributes(certAttributes(pki.DefaultCASubject), map[string]schema.Attribute{
 					"common_name": commonNameAttribute(pki.DefaultCASubject.CommonName),
+					"rotation_overlap_days": wholeNumberAttribute("days", schema.Int64Attribute{
+						MarkdownDescription: fmt.Sprintf("Days the successor CA is trusted before it signs. From `not_after - early_renewal_days - rotation_overlap_days` "+
+							"the successor exists and `trust_bundle_pem` holds both CAs (the leaves ship the new bundle, in place); from `not_after - early_renewal_days` the successor signs "+
+							"and the leaves are reissued; the old CA leaves the bundle when it expires. `0` replaces the CA at its renewal point instead, with an outage. Default `%d`.",
+							pki.DefaultRotationOverlapDays),
+						Optional: true, Computed: true,
+						Default:    int64default.StaticInt64(pki.DefaultRotationOverlapDays),
+						Validators: []validator.Int64{int64validator.AtLeast(0)},
+					}),
+					"trust_bundle_pem": schema.StringAttribute{
+						MarkdownDescription: "Every CA certificate a party must trust now, newest first: this CA, its staged successor, and the CA it replaced until that expires. " +
+							"Give it to the leaves' `trust_bundle_pem`: it is their `ca.crt`.",
+						Computed: true,
+					},
+					"next_cert_pem": schema.StringAttribute{
+						MarkdownDescription: "The staged successor CA's certificate while `rotation_phase` is `staged`; null otherwise.",
+						Computed:            true,
+					},
+					"next_private_key_pem": schema.StringAttribute{
+						MarkdownDescription: "The staged successor's private key while `rotation_phase` is `staged`; null otherwise.",
+						Computed:            true, Sensitive: true,
+					},
+					"rotation_phase": schema.StringAttribute{
+						MarkdownDescription: "`stable` (one CA), `staged` (a successor is trusted but does not sign yet) or `promoted` (the successor signs; the old CA is still trusted). " +
+							"A plan shows the phase the apply leads to, and a warning says why.",
+						Computed: true,
+					},
 				}),
 			}
 		},
@@ -48,9 +85,26 @@ func commonNameAttribute(def string) schema.StringAttribute {
 
 func (m *caModel) fields() *CertFields                { return &m.CertFields }
 func (m *caModel) leafFields() *LeafFields            { return nil }
-func (m *caModel) validate() diag.Diagnostics         { return nil }
+// validate keeps the staging point after the issue: with early_renewal_days
+// and rotation_overlap_days covering the whole validity, the CA would stage a
+// successor the moment it is created.
+func (m *caModel) validate() diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m.RotationOverlapDays.IsUnknown() || m.ValidityDays.IsUnknown() || m.EarlyRenewalDays.IsUnknown() {
+		return diags
+	}
+	validity := int64OrDefault(m.ValidityDays, pki.DefaultValidityDays)
+	early := int64OrDefault(m.EarlyRenewalDays, pki.DefaultEarlyRenewalDays)
+	overlap := int64OrDefault(m.RotationOverlapDays, pki.DefaultRotationOverlapDays)
+	if overlap > 0 && early < validity && early+overlap >= validity {
+		diags.AddAttributeError(path.Root("rotation_overlap_days"), "Rotation overlap covers the whole validity",
+			fmt.Sprintf("early_renewal_days (%d) + rotation_overlap_days (%d) must be less than validity_days (%d), or the CA would stage its successor as soon as it is created: "+
+				"lower rotation_overlap_days, or set it to 0 to replace the CA at its renewal point instead.", early, overlap, validity))
+	}
+	return diags
+}
 func (m *caModel) derive(certModel) diag.Diagnostics  { return nil }
-func (m *caModel) keepIssued(string)                  {}
+func (m *caModel) keepIssued(string)                  { m.stable() }
 func (m *caModel) reissuePaths(certModel) []path.Path { return nil }
 
 func (m *caModel) request() (pki.Request, diag.Diagnostics) {
@@ -63,5 +117,7 @@ func (m *caModel) importFrom(dir string) error {
 		return err
 	}
 	m.CommonName = types.StringValue(cert.Subject.CommonName)
+	m.RotationOverlapDays = newWholeNumberValue(pki.DefaultRotationOverlapDays)
+	m.stable()
 	return nil
 }

@@ -43,9 +43,17 @@ func TestAccCA_defaults(t *testing.T) {
 	})
 }
 
-// TestAccCA_renewal walks the clock to the edge of the renewal window.
+// TestAccCA_renewal walks the clock to the edge of the renewal window of a CA
+// that does not rotate (rotation_overlap_days = 0): it is replaced there.
 func TestAccCA_renewal(t *testing.T) {
 	t.Parallel()
+	caConfig := `
+resource "mcptls_ca" "ca" {
+  key_algorithm         = "ECDSA"
+  validity_days         = 365
+  rotation_overlap_days = 0
+}
+`
 	clock := newFakeClock(t0)
 	windowStart := t0.AddDate(0, 0, 365-30)
 	resource.Test(t, resource.TestCase{
@@ -78,9 +86,10 @@ func TestAccCA_renewal(t *testing.T) {
 				// only flips the flag; it does not reissue by itself.
 				Config: `
 resource "mcptls_ca" "ca" {
-  key_algorithm      = "ECDSA"
-  validity_days      = 365
-  early_renewal_days = 60
+  key_algorithm         = "ECDSA"
+  validity_days         = 365
+  early_renewal_days    = 60
+  rotation_overlap_days = 0
 }`,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),

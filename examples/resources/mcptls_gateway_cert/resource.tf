@@ -3,6 +3,7 @@ resource "mcptls_ca" "this" {}
 resource "mcptls_gateway_cert" "this" {
   ca_cert_pem        = mcptls_ca.this.cert_pem
   ca_private_key_pem = mcptls_ca.this.private_key_pem
+  trust_bundle_pem   = mcptls_ca.this.trust_bundle_pem
   cert_dir           = "/app/certs/mcp"
 }
 

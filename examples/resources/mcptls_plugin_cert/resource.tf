@@ -7,6 +7,7 @@ resource "mcptls_plugin_cert" "deny_list" {
   server_host        = "0.0.0.0"
   ca_cert_pem        = mcptls_ca.this.cert_pem
   ca_private_key_pem = mcptls_ca.this.private_key_pem
+  trust_bundle_pem   = mcptls_ca.this.trust_bundle_pem
 }
 
 # PLUGINS_SERVER_* for the plugin server's deployment.
