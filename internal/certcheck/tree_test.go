@@ -159,11 +159,11 @@ func TestReadTreeFileLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// At the limit is read; one byte more is refused without being read whole.
+	// At the limit is read; more is refused by its size, before it is read.
 	atLimit := append(append([]byte{}, ca...), bytes.Repeat([]byte("\n"), MaxFileSize-len(ca))...)
 	writeTree(t, dir, map[string][]byte{
 		"plugins/A/ca.crt":     atLimit,
-		"plugins/A/server.crt": bytes.Repeat([]byte("A"), MaxFileSize+1),
+		"plugins/A/server.crt": bytes.Repeat([]byte("A"), MaxFileSize+100),
 	})
 	if err := os.Mkdir(filepath.Join(dir, "plugins/C/server.crt"), 0o755); err != nil {
 		t.Fatal(err)
@@ -176,7 +176,7 @@ func TestReadTreeFileLimits(t *testing.T) {
 	if a.BundleErr != nil || len(a.BundlePEM) != MaxFileSize {
 		t.Errorf("a ca.crt of exactly %d bytes: %v (%d bytes)", MaxFileSize, a.BundleErr, len(a.BundlePEM))
 	}
-	wantProblems(t, Check(a, t0), "unreadable: plugins/A/server.crt is 1048577 bytes, more than the 1 MiB a certificate file may have")
+	wantProblems(t, Check(a, t0), "unreadable: plugins/A/server.crt is 1048676 bytes, more than the 1 MiB a certificate file may have")
 	wantProblems(t, Check(byName(t, inputs, "plugins/C"), t0), "unreadable: plugins/C/server.crt is a directory, not a regular file")
 }
 

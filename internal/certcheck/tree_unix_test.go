@@ -76,3 +76,28 @@ func TestReadRegularFIFORace(t *testing.T) {
 		t.Fatal("readRegular blocked on a FIFO swapped in after the stat")
 	}
 }
+
+// TestReadRegularGrows appends to the file between the stat and the read: the
+// read stops at the limit. Not parallel: it sets the package hook.
+func TestReadRegularGrows(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "server.crt")
+	if err := os.WriteFile(p, []byte("small"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	testHookAfterStat = func(path string) {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer f.Close()
+		if _, err := f.Write(make([]byte, 2*MaxFileSize)); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { testHookAfterStat = nil }()
+	data, err := readRegular(p, MaxFileSize)
+	if err == nil || err.Error() != "is 1048577 bytes, more than the 1 MiB a certificate file may have" || data != nil {
+		t.Errorf("readRegular(growing file) = %d bytes, %v", len(data), err)
+	}
+}
