@@ -58,7 +58,7 @@ func readRegular(path string, limit int64) ([]byte, error) {
 		return nil, statError(err)
 	}
 	if int64(len(data)) > limit {
-		return nil, tooLarge(int64(len(data)), limit)
+		return nil, fmt.Errorf("grew beyond %s while it was being read", sizeLimit(limit))
 	}
 	return data, nil
 }
@@ -78,11 +78,14 @@ func statError(err error) error {
 }
 
 func tooLarge(size, limit int64) error {
-	unit := fmt.Sprintf("%d bytes", limit)
+	return fmt.Errorf("is %d bytes, more than the %s a certificate file may have", size, sizeLimit(limit))
+}
+
+func sizeLimit(limit int64) string {
 	if limit%(1<<20) == 0 {
-		unit = fmt.Sprintf("%d MiB", limit>>20)
+		return fmt.Sprintf("%d MiB", limit>>20)
 	}
-	return fmt.Errorf("is %d bytes, more than the %s a certificate file may have", size, unit)
+	return fmt.Sprintf("%d bytes", limit)
 }
 
 func kind(m fs.FileMode) string {
