@@ -195,7 +195,7 @@ func parseBundle(text []byte) ([]*x509.Certificate, int, error) {
 
 func bundleName(in Input) string {
 	if in.BundleFile != "" {
-		return quote(in.BundleFile)
+		return QuoteIfNeeded(in.BundleFile)
 	}
 	if in.BundlePEM == nil && in.Role == RoleCA {
 		return "itself"
@@ -399,9 +399,9 @@ func Summarize(results []Result, warningDays int64) Summary {
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// quote leaves a plain name as it is and quotes one with control or
+// QuoteIfNeeded leaves a plain name as it is and quotes one with control or
 // non-printable characters, so a file name cannot forge lines in a message.
-func quote(s string) string {
+func QuoteIfNeeded(s string) string {
 	if q := strconv.Quote(s); q[1:len(q)-1] != s {
 		return q
 	}

@@ -325,12 +325,12 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
-func TestQuote(t *testing.T) {
+func TestQuoteIfNeeded(t *testing.T) {
 	t.Parallel()
-	if got := quote("plugins/DenyListPlugin/ca.crt"); got != "plugins/DenyListPlugin/ca.crt" {
+	if got := QuoteIfNeeded("plugins/DenyListPlugin/ca.crt"); got != "plugins/DenyListPlugin/ca.crt" {
 		t.Errorf("plain name quoted: %s", got)
 	}
-	if got := quote("plugins/a\nWarning: forged/ca.crt"); got != `"plugins/a\nWarning: forged/ca.crt"` {
+	if got := QuoteIfNeeded("plugins/a\nWarning: forged/ca.crt"); got != `"plugins/a\nWarning: forged/ca.crt"` {
 		t.Errorf("line break not quoted: %s", got)
 	}
 }

@@ -41,12 +41,12 @@ func ReadTree(dir string) ([]Input, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("directory %s does not exist", quote(dir))
+			return nil, fmt.Errorf("directory %s does not exist", QuoteIfNeeded(dir))
 		}
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("%s is %s, not a directory", quote(dir), kind(fi.Mode()))
+		return nil, fmt.Errorf("%s is %s, not a directory", QuoteIfNeeded(dir), kind(fi.Mode()))
 	}
 	caPEM, caErr := readTreeFile(dir, caFile)
 	inputs := []Input{
@@ -76,7 +76,7 @@ func ReadTree(dir string) ([]Input, error) {
 			target, err := os.Stat(filepath.Join(plugins, name))
 			if err != nil {
 				inputs = append(inputs, Input{Name: PluginsPrefix + name, Role: RoleServer, CertFile: "plugins/" + name + "/server.crt",
-					CertErr: fmt.Errorf("plugins/%s is a symbolic link that does not resolve (%v)", quote(name), statError(err))})
+					CertErr: fmt.Errorf("plugins/%s is a symbolic link that does not resolve (%v)", QuoteIfNeeded(name), statError(err))})
 				continue
 			}
 			if !target.IsDir() {
@@ -102,7 +102,7 @@ func leaf(dir, name string, role Role, certFile, copyFile string, caPEM []byte, 
 	}
 	in.BundleFile, in.BundlePEM, in.BundleErr = caFile, caPEM, caErr
 	if errors.Is(caErr, errMissing) {
-		in.BundleErr = fmt.Errorf("neither %s nor %s exists", quote(copyFile), caFile)
+		in.BundleErr = fmt.Errorf("neither %s nor %s exists", QuoteIfNeeded(copyFile), caFile)
 	}
 	return in
 }
@@ -110,7 +110,7 @@ func leaf(dir, name string, role Role, certFile, copyFile string, caPEM []byte, 
 func readTreeFile(dir, rel string) ([]byte, error) {
 	data, err := readRegular(filepath.Join(dir, filepath.FromSlash(rel)), MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("%s %w", quote(rel), err)
+		return nil, fmt.Errorf("%s %w", QuoteIfNeeded(rel), err)
 	}
 	return data, nil
 }
