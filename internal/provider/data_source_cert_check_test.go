@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -418,8 +419,8 @@ data "mcptls_cert_check" "c" {
 	})
 }
 
-// TestAccCertCheck_postcondition is the documented way to fail a plan: a
-// lifecycle postcondition on the data source.
+// TestAccCertCheck_postcondition fails the plan with a lifecycle
+// postcondition on expiring, with warning_days set.
 func TestAccCertCheck_postcondition(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock(t0)
@@ -470,30 +471,114 @@ func (c certCheckBlockStatus) CheckState(_ context.Context, req statecheck.Check
 	resp.Error = fmt.Errorf("check %q not in the state's checks", c.name)
 }
 
-// TestAccCertCheck_checkBlock is the documented `check` block: a failed
-// assertion is a warning, so the apply succeeds and the check is recorded as
-// failed.
-func TestAccCertCheck_checkBlock(t *testing.T) {
+// TestAccCertCheck_documentedExample runs the data source's example on a
+// Makefile-made tree: the expiry table, the check block that only warns, and
+// the postcondition that fails the plan.
+func TestAccCertCheck_documentedExample(t *testing.T) {
 	t.Parallel()
-	ca := certCheckCert(t, "ContextForge-CA", nil, t0.AddDate(0, 0, -30), t0.AddDate(1, 0, 0))
-	gw := certCheckCert(t, "mcp-gateway-client", ca, t0.AddDate(0, 0, -30), t0.AddDate(0, 0, 10))
-	config := func(days int) string {
-		return certCheckPEMConfig(gw.pem, ca.pem, "") + fmt.Sprintf(`
-check "certificates_not_expiring" {
-  assert {
-    condition     = data.mcptls_cert_check.c.min_days_left >= %d
-    error_message = "A certificate expires within %d days: ${join(", ", data.mcptls_cert_check.c.expiring)}."
-  }
-}
-`, days, days)
+	example, err := os.ReadFile("../../examples/data-sources/mcptls_cert_check/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := openSSLTree(t, 400, 825, 60)
+	const at = `"${path.module}/certs/mcp"`
+	if strings.Count(string(example), at) != 1 {
+		t.Fatalf("the example no longer reads %s", at)
+	}
+	config := strings.Replace(string(example), at, fmt.Sprintf("%q", dir), 1)
+	opaNotAfter, _ := openSSLFields(t, filepath.Join(dir, "plugins/OPAPluginFilter/server.crt"))
+	clock := newFakeClock(opaNotAfter.AddDate(0, 0, -45))
+	const ds = "data.mcptls_cert_check.mcp"
+	opaRow := func(days int) statecheck.StateCheck {
+		return statecheck.ExpectKnownOutputValueAtPath("certificate_expiry", tfjsonpath.New("plugins/OPAPluginFilter"),
+			knownvalue.StringExact(fmt.Sprintf("%s (%d days left)", opaNotAfter.Format(time.RFC3339), days)))
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		ProtoV6ProviderFactories: factories(clock),
 		Steps: []resource.TestStep{
-			{Config: config(7), ConfigStateChecks: []statecheck.StateCheck{certCheckBlockStatus{"certificates_not_expiring", "pass"}}},
-			{Config: config(30), ConfigStateChecks: []statecheck.StateCheck{certCheckBlockStatus{"certificates_not_expiring", "fail"}}},
+			{
+				// 45 days left at the least: nothing to say.
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("certificate_expiry", knownvalue.MapSizeExact(4)),
+					statecheck.ExpectKnownOutputValueAtPath("certificate_expiry", tfjsonpath.New("gateway"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(3\d\d days left\)$`))),
+					opaRow(45),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("expiring"), certCheckList()),
+					certCheckBlockStatus{"certificates_not_expiring", "pass"},
+				},
+			},
+			{
+				// 10 days left: the check fails, as a warning; the apply goes on.
+				PreConfig: func() { clock.Set(opaNotAfter.AddDate(0, 0, -10)) },
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					opaRow(10),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("expiring"), certCheckList("plugins/OPAPluginFilter")),
+					certCheckBlockStatus{"certificates_not_expiring", "fail"},
+				},
+			},
+			{
+				// Expired: a problem, and the postcondition fails the plan.
+				PreConfig:   func() { clock.Set(opaNotAfter.Add(time.Second)) },
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)Resource postcondition failed.*Certificates\s+with\s+problems:\s+plugins/OPAPluginFilter\.`),
+			},
 		},
 	})
+}
+
+// TestAccCertCheck_issuedExampleCLI applies the example over the resources'
+// outputs (for_each, which the test harness cannot hold) with the Terraform
+// CLI and the built provider on the wall clock, and reads the warnings as
+// Terraform prints them. An override file makes the keys ECDSA and the CA short
+// lived, so every certificate is within warning_days.
+func TestAccCertCheck_issuedExampleCLI(t *testing.T) {
+	t.Parallel()
+	example, err := os.ReadFile("../../examples/data-sources/mcptls_cert_check/issued.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newCLIWorkspace(t, map[string][]byte{"main.tf": example, "versions.tf": []byte(`
+terraform {
+  required_providers {
+    mcptls = { source = "mcptls/mcptls" }
+  }
+}
+`), "override.tf": []byte(`
+resource "mcptls_ca" "this" {
+  key_algorithm      = "ECDSA"
+  validity_days      = 20
+  early_renewal_days = 5
+}
+resource "mcptls_gateway_cert" "this" {
+  key_algorithm      = "ECDSA"
+  early_renewal_days = 5
+}
+resource "mcptls_plugin_cert" "this" {
+  key_algorithm      = "ECDSA"
+  early_renewal_days = 5
+}
+`)})
+	out := w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	for _, name := range []string{"ca", "gateway", "plugins/DenyListPlugin", "plugins/OPAPluginFilter"} {
+		if !regexp.MustCompile(`Warning: Certificate "` + regexp.QuoteMeta(name) + `" expires within 30 days`).MatchString(out) {
+			t.Errorf("apply does not warn about %s:\n%s", name, out)
+		}
+	}
+	if !regexp.MustCompile(`19\s+days\s+left,\s+fewer\s+than\s+warning_days\s+\(30\)`).MatchString(out) {
+		t.Errorf("apply does not say the days left:\n%s", out)
+	}
+	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("second plan is not empty: %v\n%s", err, out)
+	}
+	out = w.mustRun("output", "-json", "days_left")
+	var days map[string]int
+	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &days); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(days) != 4 || days["ca"] != 19 || days["gateway"] != 19 || days["plugins/DenyListPlugin"] != 19 || days["plugins/OPAPluginFilter"] != 19 {
+		t.Errorf("days_left = %v", days)
+	}
 }
 
 // TestAccCertCheck_badConfig: what is wrong with the configuration, not with a
