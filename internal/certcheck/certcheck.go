@@ -108,7 +108,7 @@ func Check(in Input, now time.Time) Result {
 		}
 		return r
 	}
-	cert, rest, err := parseFirst(in.CertPEM)
+	cert, rest, key, err := parseFirst(in.CertPEM)
 	if err != nil {
 		r.Problems = append(r.Problems, "unreadable PEM: "+err.Error())
 		return r
@@ -120,6 +120,9 @@ func Check(in Input, now time.Time) Result {
 	r.DaysLeft = DaysLeft(cert.NotAfter, now)
 	if rest > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("%d more PEM block(s) follow the certificate; only the first certificate is checked", rest))
+	}
+	if key {
+		r.Notes = append(r.Notes, "a private key follows the certificate: pass the certificate alone, since what you give a data source is stored in state")
 	}
 
 	if now.Before(cert.NotBefore) {
@@ -146,28 +149,27 @@ func Check(in Input, now time.Time) Result {
 	return r
 }
 
-// parseFirst reads the first PEM block, which must be a certificate, and counts
-// the blocks after it.
-func parseFirst(text []byte) (*x509.Certificate, int, error) {
+// parseFirst reads the first PEM block, which must be a certificate, counts
+// the blocks after it and says whether one of them is a private key.
+func parseFirst(text []byte) (cert *x509.Certificate, more int, key bool, err error) {
 	block, rest := pem.Decode(text)
 	if block == nil {
-		return nil, 0, errors.New("no PEM block found")
+		return nil, 0, false, errors.New("no PEM block found")
 	}
 	if block.Type != "CERTIFICATE" {
 		// The type only: a misplaced key never reaches a message.
-		return nil, 0, fmt.Errorf("the first PEM block is %q, not a CERTIFICATE", block.Type)
+		return nil, 0, false, fmt.Errorf("the first PEM block is %q, not a CERTIFICATE", block.Type)
 	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, 0, fmt.Errorf("the certificate is malformed: %v", err)
+	if cert, err = x509.ParseCertificate(block.Bytes); err != nil {
+		return nil, 0, false, fmt.Errorf("the certificate is malformed: %v", err)
 	}
-	n := 0
 	for {
 		var b *pem.Block
 		if b, rest = pem.Decode(rest); b == nil {
-			return cert, n, nil
+			return cert, more, key, nil
 		}
-		n++
+		more++
+		key = key || strings.HasSuffix(b.Type, "PRIVATE KEY")
 	}
 }
 

@@ -293,7 +293,13 @@ func TestCheckUnreadable(t *testing.T) {
 	// A certificate followed by its key (client.pem): checked, with a note.
 	withKey := append(append([]byte{}, leaf.pem...), keyPEM...)
 	r := Check(Input{Name: "p", Role: RoleServer, CertPEM: withKey, BundlePEM: ca.pem}, t0)
-	wantNotes(t, r, "1 more PEM block(s) follow the certificate; only the first certificate is checked")
+	wantNotes(t, r, "1 more PEM block(s) follow the certificate; only the first certificate is checked",
+		"a private key follows the certificate: pass the certificate alone")
+
+	// A chain (certificate then its CA): a note, no word of keys.
+	chain := append(append([]byte{}, leaf.pem...), ca.pem...)
+	wantNotes(t, Check(Input{Name: "p", Role: RoleServer, CertPEM: chain, BundlePEM: ca.pem}, t0),
+		"1 more PEM block(s) follow the certificate; only the first certificate is checked")
 	wantProblems(t, r)
 	if !r.ChainValid || !r.PurposeValid {
 		t.Errorf("cert then key: %+v", r)

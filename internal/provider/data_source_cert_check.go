@@ -225,14 +225,18 @@ func certCheckWarning(diags *diag.Diagnostics, at path.Path, r certcheck.Result,
 	if r.File != "" {
 		what += " (" + certcheck.QuoteIfNeeded(r.File) + ")"
 	}
+	expiry := fmt.Sprintf("expires on %s: %d days left, fewer than warning_days (%d)", r.NotAfter.Format(time.RFC3339), r.DaysLeft, warningDays)
 	switch {
 	case len(r.Problems) > 0:
+		lines := r.Problems
+		if r.Expiring(warningDays) && r.DaysLeft >= 0 {
+			lines = append(lines[:len(lines):len(lines)], expiry)
+		}
 		diags.AddAttributeWarning(at, fmt.Sprintf("Certificate %q has problems", r.Name),
-			fmt.Sprintf("Certificate %s:\n- %s\n\n%s", what, strings.Join(r.Problems, "\n- "), certCheckHint))
+			fmt.Sprintf("Certificate %s:\n- %s\n\n%s", what, strings.Join(lines, "\n- "), certCheckHint))
 	case r.Expiring(warningDays):
 		diags.AddAttributeWarning(at, fmt.Sprintf("Certificate %q expires within %d days", r.Name, warningDays),
-			fmt.Sprintf("Certificate %s expires on %s: %d days left, fewer than warning_days (%d). Renew it before then.\n\n%s",
-				what, r.NotAfter.Format(time.RFC3339), r.DaysLeft, warningDays, certCheckHint))
+			fmt.Sprintf("Certificate %s %s. Renew it before then.\n\n%s", what, expiry, certCheckHint))
 	}
 }
 
@@ -259,7 +263,7 @@ func certResultObject(r certcheck.Result) attr.Value {
 	return types.ObjectValueMust(certResultAttrTypes, v)
 }
 
-// stringList is a list value that is empty, never null, for no strings.
+// certCheckStrings is a list value that is empty, never null, for no strings.
 func certCheckStrings(s []string) types.List {
 	elems := make([]attr.Value, len(s))
 	for i, v := range s {

@@ -664,7 +664,7 @@ func TestCertCheckWarnings(t *testing.T) {
 	soon := certCheckCert(t, "soon", ca, t0.AddDate(0, 0, -30), t0.AddDate(0, 0, 12))
 	fine := certCheckCert(t, "fine", ca, t0.AddDate(0, 0, -30), t0.AddDate(0, 0, 200))
 	expired := certCheckCert(t, "expired", ca, t0.AddDate(0, 0, -30), t0.AddDate(0, 0, -2))
-	wrong := certCheckCert(t, "wrong", other, t0.AddDate(0, 0, -30), t0.AddDate(0, 0, 200))
+	wrong := certCheckCert(t, "wrong", other, t0.AddDate(0, 0, -30), t0.AddDate(0, 0, 20)) // and expiring
 	diags, state := certCheckRead(t, newFakeClock(t0), map[string]tftypes.Value{"pems": certCheckPEMs(map[string][3]string{
 		"soon": {"client", soon.pem, ca.pem}, "fine": {"client", fine.pem, ca.pem}, "expired": {"client", expired.pem, ca.pem},
 		"wrong": {"client", wrong.pem, ca.pem}, "garbage": {"server", "not a pem", ca.pem},
@@ -678,7 +678,8 @@ func TestCertCheckWarnings(t *testing.T) {
 		{"garbage", `Certificate "garbage" has problems`, "Certificate \"garbage\":\n- unreadable PEM: no PEM block found\n\n" + certCheckHint},
 		{"soon", `Certificate "soon" expires within 30 days`, "Certificate \"soon\" expires on " + t0.AddDate(0, 0, 12).Format(time.RFC3339) +
 			": 12 days left, fewer than warning_days (30). Renew it before then.\n\n" + certCheckHint},
-		{"wrong", `Certificate "wrong" has problems`, "Certificate \"wrong\":\n- does not chain to the CA in the CA bundle: its issuer \"CN=Other-CA\" is not in it\n\n" + certCheckHint},
+		{"wrong", `Certificate "wrong" has problems`, "Certificate \"wrong\":\n- does not chain to the CA in the CA bundle: its issuer \"CN=Other-CA\" is not in it\n" +
+			"- expires on " + t0.AddDate(0, 0, 20).Format(time.RFC3339) + ": 20 days left, fewer than warning_days (30)\n\n" + certCheckHint},
 	}
 	if len(diags) != len(want) {
 		t.Fatalf("%d diagnostics, want %d: %v", len(diags), len(want), diags)
@@ -697,7 +698,7 @@ func TestCertCheckWarnings(t *testing.T) {
 	if diags := state.GetAttribute(context.Background(), path.Root("expiring"), &expiring); diags.HasError() {
 		t.Fatal(diags)
 	}
-	if strings.Join(expiring, ",") != "expired,soon" {
+	if strings.Join(expiring, ",") != "expired,soon,wrong" {
 		t.Errorf("expiring = %q", expiring)
 	}
 }
