@@ -109,9 +109,10 @@ func (d *certCheckDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Validators: []validator.Int64{int64validator.Between(0, 36500)}},
 			"certificates": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Every certificate checked, by name.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"role":          computedString("`ca`, `client` or `server`."),
-					"file":          computedString("Where it was read, relative to `directory` (`gateway/client.crt`); null for `pems`."),
-					"subject":       computedString("The subject as an RFC 4514 string (`CN=mcp-gateway-client,OU=Gateway,O=MCPGateway`). Null when the certificate is unreadable, as the fields below."),
+					"role": computedString("`ca`, `client` or `server`."),
+					"file": computedString("Where it was read, relative to `directory` (`gateway/client.crt`); null for `pems`."),
+					"subject": computedString("The subject as an RFC 4514 string (`CN=mcp-gateway-client,OU=Gateway,O=MCPGateway`). " +
+						"Null when the certificate is unreadable, as are `issuer`, `serial_number`, `not_before`, `not_after` and `days_left`."),
 					"issuer":        computedString("The issuer as an RFC 4514 string."),
 					"serial_number": computedString("The serial number in decimal."),
 					"not_before":    computedString("Start of validity, RFC 3339."),
