@@ -161,7 +161,7 @@ func parseFirst(text []byte) (cert *x509.Certificate, more int, key bool, err er
 		return nil, 0, false, fmt.Errorf("the first PEM block is %q, not a CERTIFICATE", block.Type)
 	}
 	if cert, err = x509.ParseCertificate(block.Bytes); err != nil {
-		return nil, 0, false, fmt.Errorf("the certificate is malformed: %v", err)
+		return nil, 0, false, fmt.Errorf("the certificate is malformed: %w", err)
 	}
 	for {
 		var b *pem.Block
@@ -189,7 +189,7 @@ func parseBundle(text []byte) ([]*x509.Certificate, int, error) {
 		}
 		c, err := x509.ParseCertificate(b.Bytes)
 		if err != nil {
-			return nil, 0, fmt.Errorf("certificate %d is malformed: %v", len(certs)+1, err)
+			return nil, 0, fmt.Errorf("certificate %d is malformed: %w", len(certs)+1, err)
 		}
 		certs = append(certs, c)
 	}

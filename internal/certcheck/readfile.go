@@ -45,7 +45,7 @@ func readRegular(path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, statError(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	after, err := f.Stat()
 	if err != nil {
 		return nil, statError(err)

@@ -75,8 +75,11 @@ func ReadTree(dir string) ([]Input, error) {
 		if e.Type()&fs.ModeSymlink != 0 {
 			target, err := os.Stat(filepath.Join(plugins, name))
 			if err != nil {
-				inputs = append(inputs, Input{Name: PluginsPrefix + name, Role: RoleServer, CertFile: "plugins/" + name + "/server.crt",
-					CertErr: fmt.Errorf("plugins/%s is a symbolic link that does not resolve (%v)", QuoteIfNeeded(name), statError(err))})
+				certErr := fmt.Errorf("plugins/%s %w", QuoteIfNeeded(name), statError(err))
+				if errors.Is(err, fs.ErrNotExist) {
+					certErr = fmt.Errorf("plugins/%s is a symbolic link that does not resolve", QuoteIfNeeded(name))
+				}
+				inputs = append(inputs, Input{Name: PluginsPrefix + name, Role: RoleServer, CertFile: "plugins/" + name + "/server.crt", CertErr: certErr})
 				continue
 			}
 			if !target.IsDir() {

@@ -90,7 +90,7 @@ func TestReadRegularGrows(t *testing.T) {
 			t.Error(err)
 			return
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		if _, err := f.Write(make([]byte, 2*MaxFileSize)); err != nil {
 			t.Error(err)
 		}
