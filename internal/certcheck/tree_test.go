@@ -195,6 +195,7 @@ func TestReadTreeSymlinks(t *testing.T) {
 		"plugins/linked":   filepath.Join(elsewhere, "linked"),
 		"plugins/file":     filepath.Join(elsewhere, "file"),
 		"plugins/broken":   filepath.Join(elsewhere, "nothing"),
+		"plugins/loop":     "loop",
 		"plugins/B/ca.crt": filepath.Join(elsewhere, "nothing"), // a dangling copy is not silently replaced by ca/ca.crt
 	} {
 		p := filepath.Join(dir, filepath.FromSlash(link))
@@ -207,7 +208,7 @@ func TestReadTreeSymlinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := names(inputs), []string{"ca", "gateway", "plugins/A", "plugins/B", "plugins/C", "plugins/broken", "plugins/linked"}; !reflect.DeepEqual(got, want) {
+	if got, want := names(inputs), []string{"ca", "gateway", "plugins/A", "plugins/B", "plugins/C", "plugins/broken", "plugins/linked", "plugins/loop"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("names %q, want %q", got, want)
 	}
 	if r := Check(byName(t, inputs, "gateway"), t0); !r.ChainValid {
@@ -217,6 +218,7 @@ func TestReadTreeSymlinks(t *testing.T) {
 		t.Errorf("linked plugin directory: %+v", r)
 	}
 	wantProblems(t, Check(byName(t, inputs, "plugins/broken"), t0), "unreadable: plugins/broken is a symbolic link that does not resolve")
+	wantProblems(t, Check(byName(t, inputs, "plugins/loop"), t0), "unreadable: plugins/loop cannot be read: too many levels of symbolic links")
 	wantProblems(t, Check(byName(t, inputs, "plugins/B"), t0), "chain not checked: the CA bundle is unreadable: plugins/B/ca.crt is a symbolic link that does not resolve")
 }
 
