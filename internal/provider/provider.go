@@ -56,7 +56,7 @@ func (p *mcptlsProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *mcptlsProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewPluginConfigDataSource}
+	return []func() datasource.DataSource{NewPluginConfigDataSource, NewCertCheckDataSource}
 }
 
 func (p *mcptlsProvider) Functions(context.Context) []func() function.Function {
