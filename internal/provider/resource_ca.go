@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -83,8 +83,9 @@ func commonNameAttribute(def string) schema.StringAttribute {
 	}
 }
 
-func (m *caModel) fields() *CertFields                { return &m.CertFields }
-func (m *caModel) leafFields() *LeafFields            { return nil }
+func (m *caModel) fields() *CertFields     { return &m.CertFields }
+func (m *caModel) leafFields() *LeafFields { return nil }
+
 // validate keeps the staging point after the issue: with early_renewal_days
 // and rotation_overlap_days covering the whole validity, the CA would stage a
 // successor the moment it is created.
