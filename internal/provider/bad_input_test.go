@@ -179,6 +179,13 @@ func TestAccBadInput(t *testing.T) {
 	}
 }
 
+// templateText escapes Go template delimiters for tfplugindocs, which renders
+// the guide as a template: {{ env.NAME }} must stay text.
+func templateText(s string) string {
+	s = strings.NewReplacer("{{", "\x00L", "}}", "\x00R").Replace(s)
+	return strings.NewReplacer("\x00L", `{{"{{"}}`, "\x00R", `{{"}}"}}`).Replace(s)
+}
+
 // TestDiagnosticsGuideIsCurrent keeps the users' table in step with the tested
 // one. MCPTLS_UPDATE_GUIDE=1 rewrites it.
 func TestDiagnosticsGuideIsCurrent(t *testing.T) {
@@ -192,7 +199,7 @@ func TestDiagnosticsGuideIsCurrent(t *testing.T) {
 		if strings.HasPrefix(row.where, "line ") {
 			where = row.where
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.input, where, row.summary, strings.ReplaceAll(row.says, "|", `\|`))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", templateText(row.input), where, row.summary, templateText(strings.ReplaceAll(row.says, "|", `\|`)))
 	}
 	b.WriteString(end)
 	current, err := os.ReadFile(file)
