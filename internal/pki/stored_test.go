@@ -24,7 +24,7 @@ func rawCert(t *testing.T, tmpl *x509.Certificate, parent *Issuer) (string, stri
 	}
 	tmpl.SerialNumber = big.NewInt(1)
 	tmpl.NotBefore, tmpl.NotAfter = testNow, testNow.Add(24*time.Hour)
-	parentCert, signer := tmpl, crypto.Signer(key)
+	parentCert, signer := tmpl, key
 	if parent != nil {
 		parentCert, signer = parent.Cert, parent.Key
 	}

@@ -7,6 +7,7 @@
 package pluginconfig
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/safefile"
@@ -47,7 +48,11 @@ func Parse(data []byte, opts Options) (*File, []*Warning, error) {
 	doc, err := loadYAML([]byte(text.text))
 	var f *File
 	if err != nil {
-		p.problems = append(p.problems, err.(*Error))
+		var e *Error
+		if !errors.As(err, &e) {
+			e = &Error{Line: 1, Column: 1, Msg: err.Error()}
+		}
+		p.problems = append(p.problems, e)
 	} else {
 		p.warnings = append(p.warnings, doc.warnings...)
 		f = p.file(doc.root)

@@ -1,6 +1,7 @@
 package pluginconfig
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -56,8 +57,6 @@ type node struct {
 }
 
 type pair struct{ key, value *node }
-
-func (n *node) pos() position { return position{n.line, n.column} }
 
 // get returns the value of a string key of a mapping.
 func (n *node) get(key string) *node {
@@ -122,7 +121,8 @@ func loadYAML(data []byte) (*yamlDoc, error) {
 	}
 	file, err := parseSafely(data)
 	if err != nil {
-		if e, ok := err.(*Error); ok {
+		var e *Error
+		if errors.As(err, &e) {
 			return nil, e
 		}
 		return nil, syntaxError(err)
@@ -171,10 +171,7 @@ func tokenPos(t *token.Token) position {
 
 func syntaxError(err error) error {
 	var se *goyaml.SyntaxError
-	if e, ok := err.(*goyaml.SyntaxError); ok {
-		se = e
-	}
-	if se == nil || se.Token == nil || se.Token.Position == nil {
+	if !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil {
 		return &Error{Line: 1, Column: 1, Msg: "invalid YAML: " + err.Error()}
 	}
 	return &Error{Line: se.Token.Position.Line, Column: se.Token.Position.Column, Msg: "invalid YAML: " + se.Message}
@@ -361,7 +358,7 @@ func (c *converter) tagged(t *ast.TagNode, depth int) (*node, error) {
 	}
 	switch name {
 	case "map", "omap", "pairs", "set":
-		if inner.kind != mappingNode && !(name != "map" && inner.kind == sequenceNode) {
+		if inner.kind != mappingNode && (name == "map" || inner.kind != sequenceNode) {
 			return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: %s needs a mapping", tag)}
 		}
 		return inner, nil
@@ -377,7 +374,9 @@ func (c *converter) tagged(t *ast.TagNode, depth int) (*node, error) {
 		if name == tagNull && inner.value == "" {
 			return inner, nil
 		}
-		if name != tagStr && name != tagBinary && name != tagTimestamp && resolvePlain(inner.value) != name && !(name == tagFloat && resolvePlain(inner.value) == tagInt) {
+		resolved := resolvePlain(inner.value)
+		intAsFloat := name == tagFloat && resolved == tagInt
+		if name != tagStr && name != tagBinary && name != tagTimestamp && resolved != name && !intAsFloat {
 			return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: %q is not a valid %s", inner.value, tag)}
 		}
 		out := *inner

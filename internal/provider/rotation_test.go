@@ -133,7 +133,6 @@ func walkRotation(t *testing.T, walk []rotationStep, daysAgo int) {
 	keepPlugin := statecheck.CompareValue(compare.ValuesSame())
 	var steps []resource.TestStep
 	for i, s := range walk {
-		s, i := s, i
 		checks := []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("rotation_phase"), knownvalue.StringExact(s.phase)),
 			statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("trust_bundle_pem"), bundleOf(s.bundle)),
