@@ -71,3 +71,32 @@ func (s Server) Env() map[string]string {
 		"PLUGINS_SERVER_SSL_CERT_REQS": strconv.Itoa(s.CertReqs),
 	}
 }
+
+// Passwords of encrypted keys (*_KEYFILE_PASSWORD): empty maps without one. They
+// are kept apart from the env maps, which plans show.
+
+// ClientPasswordEnv is the gateway's, for MCP and for gRPC plugins.
+func ClientPasswordEnv(passphrase string) map[string]string {
+	return passwordEnv(passphrase, "PLUGINS_CLIENT_MTLS_KEYFILE_PASSWORD", "PLUGINS_GRPC_CLIENT_MTLS_KEYFILE_PASSWORD")
+}
+
+// ServerPasswordEnv is an MCP plugin server's.
+func ServerPasswordEnv(passphrase string) map[string]string {
+	return passwordEnv(passphrase, "PLUGINS_SERVER_SSL_KEYFILE_PASSWORD")
+}
+
+// GRPCServerPasswordEnv is a gRPC plugin server's.
+func GRPCServerPasswordEnv(passphrase string) map[string]string {
+	return passwordEnv(passphrase, "PLUGINS_GRPC_SERVER_SSL_KEYFILE_PASSWORD")
+}
+
+func passwordEnv(passphrase string, names ...string) map[string]string {
+	out := map[string]string{}
+	if passphrase == "" {
+		return out
+	}
+	for _, n := range names {
+		out[n] = passphrase
+	}
+	return out
+}

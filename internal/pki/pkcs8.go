@@ -325,6 +325,40 @@ func DecryptPrivateKey(pemText, passphrase string) (crypto.Signer, error) {
 	return parseDecryptedPKCS8(plain)
 }
 
+// IsEncryptedKey reports whether PEM text holds an encrypted PKCS#8 key.
+func IsEncryptedKey(pemText string) bool {
+	block, err := keyBlock(pemText)
+	return err == nil && block.Type == "ENCRYPTED PRIVATE KEY"
+}
+
+// CheckEncryptedKey checks an encrypted PKCS#8 key's structure without the
+// passphrase: PBES2 with AES-CBC, and ciphertext of whole blocks. Whether it
+// holds the right key can only be known by decrypting it.
+func CheckEncryptedKey(pemText string) error {
+	block, err := keyBlock(pemText)
+	if err != nil {
+		return err
+	}
+	if block.Type != "ENCRYPTED PRIVATE KEY" {
+		return fmt.Errorf("PEM block type %q is not an ENCRYPTED PRIVATE KEY", block.Type)
+	}
+	var info encryptedPrivateKeyInfo
+	if rest, err := asn1.Unmarshal(block.Bytes, &info); err != nil || len(rest) != 0 || !info.Algorithm.Algorithm.Equal(oidPBES2) {
+		return errEncryptedDER
+	}
+	var params pbes2Params
+	if rest, err := asn1.Unmarshal(info.Algorithm.Parameters.FullBytes, &params); err != nil || len(rest) != 0 {
+		return errEncryptedDER
+	}
+	if _, _, err := aesCBCParams(params.EncryptionScheme); err != nil {
+		return err
+	}
+	if len(info.EncryptedData) == 0 || len(info.EncryptedData)%aes.BlockSize != 0 {
+		return errEncryptedDER
+	}
+	return nil
+}
+
 // aesCBCParams reads an AES-CBC encryption scheme: its key length and IV.
 func aesCBCParams(scheme pkix.AlgorithmIdentifier) (int, []byte, error) {
 	var keyLen int

@@ -84,12 +84,22 @@ func CheckStored(p Profile, certPEM, keyPEM, caCertPEM string) (*x509.Certificat
 	if err := checkKind(p, cert); err != nil {
 		return cert, err
 	}
-	pub, err := storedPublicKey(keyPEM)
-	if err != nil {
-		return cert, storedError(PartPrivateKey, "the private key does not parse: %w", err)
-	}
-	if !publicKeysEqual(cert.PublicKey, pub) {
-		return cert, storedError(PartPrivateKey, "the private key is not the certificate's: it does not match the certificate's public key")
+	switch {
+	case keyPEM == "":
+		// A CA whose key stays outside state (private_key_pem_wo).
+	case IsEncryptedKey(keyPEM):
+		// Its passphrase is write-only: only the structure can be checked.
+		if err := CheckEncryptedKey(keyPEM); err != nil {
+			return cert, storedError(PartPrivateKey, "the encrypted private key does not parse: %w", err)
+		}
+	default:
+		pub, err := storedPublicKey(keyPEM)
+		if err != nil {
+			return cert, storedError(PartPrivateKey, "the private key does not parse: %w", err)
+		}
+		if !publicKeysEqual(cert.PublicKey, pub) {
+			return cert, storedError(PartPrivateKey, "the private key is not the certificate's: it does not match the certificate's public key")
+		}
 	}
 	if p == ProfileCA {
 		if err := cert.CheckSignatureFrom(cert); err != nil {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto"
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
@@ -121,12 +122,15 @@ func (m *caModel) planRotation(now time.Time, prior *caModel, diags *diag.Diagno
 	if p.Stage {
 		note.Stage = true
 		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringUnknown(), types.StringUnknown()
+		if !prior.PrivateKeyWOVersion.IsNull() {
+			m.NextPrivateKeyPEM = types.StringNull() // re-signed from the CA's own key
+		}
 	}
 	if p.Promote {
 		note.Promote = true
 		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringNull(), types.StringNull()
 		f := m.fields()
-		f.CertPEM, f.PrivateKeyPEM, f.SerialNumber, f.ID = types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+		f.CertPEM, f.PrivateKeyPEM, f.SerialNumber, f.ID = types.StringUnknown(), prior.NextPrivateKeyPEM, types.StringUnknown(), types.StringUnknown()
 		f.NotBefore, f.NotAfter = types.StringUnknown(), types.StringUnknown()
 	}
 	for _, old := range p.Retire {
@@ -139,8 +143,11 @@ func (m *caModel) planRotation(now time.Time, prior *caModel, diags *diag.Diagno
 	return note, false
 }
 
-// applyRotation does what the plan decided, on the prior state's chain.
-func (m *caModel) applyRotation(now time.Time, prior *caModel, note rotationNote) diag.Diagnostics {
+// applyRotation does what the plan decided, on the prior state's chain. A CA
+// with its own key (ownKey, from private_key_pem_wo) re-signs its successor
+// with that key: same subject and key, so a leaf signed by either certificate
+// verifies against both, and state still holds no CA key.
+func (m *caModel) applyRotation(now time.Time, prior *caModel, ownKey crypto.Signer, note rotationNote) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if !note.Stage && !note.Promote && len(note.Retire) == 0 {
 		return diags
@@ -164,15 +171,19 @@ func (m *caModel) applyRotation(now time.Time, prior *caModel, note rotationNote
 	}
 	chain.Older = kept
 	if note.Stage {
-		key, err := pki.GenerateKey(m.keySpec(), nil)
-		if err != nil {
-			diags.AddAttributeError(path.Root("key_algorithm"), "Cannot generate the successor CA's key", err.Error())
-			return diags
-		}
-		keyPEM, err := pki.EncodePrivateKey(key)
-		if err != nil {
-			diags.AddError("Cannot encode the successor CA's key", err.Error())
-			return diags
+		key, keyPEM := ownKey, types.StringNull()
+		if key == nil {
+			generated, err := pki.GenerateKey(m.keySpec(), nil)
+			if err != nil {
+				diags.AddAttributeError(path.Root("key_algorithm"), "Cannot generate the successor CA's key", err.Error())
+				return diags
+			}
+			text, err := pki.EncodePrivateKey(generated)
+			if err != nil {
+				diags.AddError("Cannot encode the successor CA's key", err.Error())
+				return diags
+			}
+			key, keyPEM = generated, types.StringValue(text)
 		}
 		request, _ := m.request()
 		request.ValidityDays, request.Now = int(m.ValidityDays.ValueInt64()), now
@@ -182,7 +193,7 @@ func (m *caModel) applyRotation(now time.Time, prior *caModel, note rotationNote
 			return diags
 		}
 		chain.Next = issued.Cert
-		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringValue(issued.CertPEM), types.StringValue(keyPEM)
+		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringValue(issued.CertPEM), keyPEM
 	}
 	m.TrustBundlePEM = types.StringValue(encodeBundle(chain.Bundle()))
 	m.RotationPhase = types.StringValue(chain.Phase())

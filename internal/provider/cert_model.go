@@ -39,10 +39,14 @@ type CertFields struct {
 
 // LeafFields are the values of certificates signed by the CA (see leafAttributes).
 type LeafFields struct {
-	CACertPEM       types.String `tfsdk:"ca_cert_pem"`
-	CAPrivateKeyPEM types.String `tfsdk:"ca_private_key_pem"`
-	TrustBundlePEM  types.String `tfsdk:"trust_bundle_pem"`
-	CertDir         types.String `tfsdk:"cert_dir"`
+	CACertPEM                     types.String     `tfsdk:"ca_cert_pem"`
+	CAPrivateKeyPEM               types.String     `tfsdk:"ca_private_key_pem"`
+	CAPrivateKeyPEMWO             types.String     `tfsdk:"ca_private_key_pem_wo"`
+	TrustBundlePEM                types.String     `tfsdk:"trust_bundle_pem"`
+	CertDir                       types.String     `tfsdk:"cert_dir"`
+	PrivateKeyPassphraseWO        types.String     `tfsdk:"private_key_passphrase_wo"`
+	PrivateKeyPassphraseWOVersion WholeNumberValue `tfsdk:"private_key_passphrase_wo_version"`
+	SecretEnv                     types.Map        `tfsdk:"secret_env"`
 	// importNotes are warnings of importLeaf for ImportState (not an attribute:
 	// the framework skips unexported fields).
 	importNotes []string
@@ -169,6 +173,7 @@ func (l *LeafFields) importLeaf(dir, certDir string) error {
 	l.CACertPEM = types.StringValue(string(caPEM))
 	l.TrustBundlePEM = l.CACertPEM
 	l.CAPrivateKeyPEM = types.StringNull()
+	l.SecretEnv = stringMap(nil)
 	keyFile := filepath.Join(certDir, "ca", "ca.key")
 	switch keyPEM, err := safefile.ReadFile(keyFile, safefile.DefaultLimit); {
 	case errors.Is(err, fs.ErrNotExist):
@@ -186,6 +191,35 @@ func (l *LeafFields) importLeaf(dir, certDir string) error {
 		l.CertDir = types.StringValue(envmap.DefaultCertDir)
 	}
 	return nil
+}
+
+// caKey is the signing CA's key from whichever input holds it: the write-only
+// one is read from configuration, so callers pass the config's leaf fields.
+func (l *LeafFields) caKey() types.String {
+	if !l.CAPrivateKeyPEMWO.IsNull() {
+		return l.CAPrivateKeyPEMWO
+	}
+	return l.CAPrivateKeyPEM
+}
+
+// checkCAKeyInputs wants exactly one of the two CA key inputs.
+func (l *LeafFields) checkCAKeyInputs() diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch plain, wo := !l.CAPrivateKeyPEM.IsNull(), !l.CAPrivateKeyPEMWO.IsNull(); {
+	case plain && wo:
+		diags.AddAttributeError(path.Root("ca_private_key_pem_wo"), "Two CA keys given",
+			"Set ca_private_key_pem or ca_private_key_pem_wo, not both: the write-only one keeps the CA key out of state and plan (Terraform >= 1.11, OpenTofu >= 1.11).")
+	case !plain && !wo:
+		diags.AddAttributeError(path.Root("ca_private_key_pem"), "No CA key given",
+			"The certificate is signed by the CA, so give its key: ca_private_key_pem = mcptls_ca.<name>.private_key_pem, or, to keep it out of state, "+
+				"ca_private_key_pem_wo (Terraform >= 1.11, OpenTofu >= 1.11; a CA with private_key_pem_wo has no private_key_pem to give).")
+	}
+	if !l.PrivateKeyPassphraseWO.IsNull() && !l.PrivateKeyPassphraseWO.IsUnknown() {
+		if err := pki.ValidatePassphrase(l.PrivateKeyPassphraseWO.ValueString()); err != nil {
+			diags.AddAttributeError(path.Root("private_key_passphrase_wo"), "Invalid passphrase", err.Error())
+		}
+	}
+	return diags
 }
 
 // planTrustBundle defaults trust_bundle_pem to the signing CA alone.

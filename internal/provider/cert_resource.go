@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
@@ -68,29 +67,42 @@ func (r *certResource) ValidateConfig(ctx context.Context, req resource.Validate
 	if resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...); resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(cfg.fields().checkRenewalWindow()...)
-	if leaf := cfg.leafFields(); leaf != nil && !leaf.CACertPEM.IsUnknown() && !leaf.CAPrivateKeyPEM.IsUnknown() &&
-		!leaf.CACertPEM.IsNull() && !leaf.CAPrivateKeyPEM.IsNull() {
-		_, diags := parseIssuer(leaf)
-		resp.Diagnostics.Append(diags...)
-	}
-	if leaf := cfg.leafFields(); leaf != nil {
-		resp.Diagnostics.Append(leaf.checkTrustBundle()...)
-	}
-	resp.Diagnostics.Append(cfg.validate()...)
+	resp.Diagnostics.Append(validateCert(cfg)...)
 }
 
-// parseIssuer maps CA parsing errors onto the attribute at fault.
+// validateCert checks a configuration where its values are known: the
+// managed resources' ValidateConfig and the ephemeral ones' share it.
+func validateCert(cfg certModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(cfg.fields().checkRenewalWindow()...)
+	if leaf := cfg.leafFields(); leaf != nil {
+		diags.Append(leaf.checkCAKeyInputs()...)
+		if known(leaf.CACertPEM) && known(leaf.caKey()) {
+			_, issuerDiags := parseIssuer(leaf)
+			diags.Append(issuerDiags...)
+		}
+		diags.Append(leaf.checkTrustBundle()...)
+	}
+	diags.Append(cfg.validate()...)
+	return diags
+}
+
+// parseIssuer maps CA parsing errors onto the attribute at fault; leaf holds
+// configuration values, where a write-only CA key is.
 func parseIssuer(leaf *LeafFields) (*pki.Issuer, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	issuer, err := pki.ParseIssuer(leaf.CACertPEM.ValueString(), leaf.CAPrivateKeyPEM.ValueString())
+	keyAttr := "ca_private_key_pem"
+	if !leaf.CAPrivateKeyPEMWO.IsNull() {
+		keyAttr = "ca_private_key_pem_wo"
+	}
+	issuer, err := pki.ParseIssuer(leaf.CACertPEM.ValueString(), leaf.caKey().ValueString())
 	var certErr *pki.CertError
 	var keyErr *pki.KeyError
 	switch {
 	case errors.As(err, &certErr):
 		diags.AddAttributeError(path.Root("ca_cert_pem"), "Invalid CA certificate", certErr.Error())
 	case errors.As(err, &keyErr):
-		diags.AddAttributeError(path.Root("ca_private_key_pem"), "Invalid CA private key", keyErr.Error())
+		diags.AddAttributeError(path.Root(keyAttr), "Invalid CA private key", keyErr.Error())
 	case err != nil:
 		diags.AddError("Invalid CA", err.Error())
 	}
@@ -169,6 +181,9 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			return
 		}
 		resp.RequiresReplace.Append(plan.reissuePaths(prior)...)
+		if leaf := plan.leafFields(); leaf != nil {
+			leaf.SecretEnv = prior.leafFields().SecretEnv // changes only with a new key
+		}
 		// The window is measured on the issued not_after with the planned early_renewal_days.
 		f := plan.fields()
 		f.NotAfter = prior.fields().NotAfter
@@ -208,66 +223,15 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 }
 
 func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "private_key_pem", "ca_private_key_pem")
-	plan := r.kind.newModel()
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...); resp.Diagnostics.HasError() {
+	plan, cfg := r.kind.newModel(), r.kind.newModel()
+	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...) // write-only inputs are only there
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	var issuer *pki.Issuer
-	if leaf := plan.leafFields(); leaf != nil {
-		ctx = tflog.MaskLogStrings(ctx, leaf.CAPrivateKeyPEM.ValueString())
-		var diags diag.Diagnostics
-		issuer, diags = parseIssuer(leaf)
-		if resp.Diagnostics.Append(diags...); diags.HasError() {
-			return
-		}
-	}
-	request, diags := plan.request()
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
+	if resp.Diagnostics.Append(issue(ctx, r.kind.typeSuffix, plan, cfg, r.now())...); resp.Diagnostics.HasError() {
 		return
 	}
-	f := plan.fields()
-	request.ValidityDays = int(f.ValidityDays.ValueInt64())
-	request.Now = r.now()
-
-	key, err := pki.GenerateKey(f.keySpec(), nil)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "Cannot generate the private key", err.Error())
-		return
-	}
-	keyPEM, err := pki.EncodePrivateKey(key)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the private key", err.Error())
-		return
-	}
-	ctx = tflog.MaskLogStrings(ctx, keyPEM)
-	issued, err := pki.Issue(request, key, issuer)
-	if d := caValidityDiag(err); d != nil {
-		resp.Diagnostics.Append(d)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot issue the certificate", err.Error())
-		return
-	}
-	if issued.Clamped >= 24*time.Hour {
-		resp.Diagnostics.AddAttributeWarning(path.Root("validity_days"), "Validity shortened to the CA's",
-			fmt.Sprintf("A certificate never outlives its CA: not_after was set to the CA's not_after (%s), %d days earlier than validity_days asked.",
-				issued.Cert.NotAfter.Format(time.RFC3339), int(issued.Clamped.Hours()/24)))
-	}
-	f.PrivateKeyPEM = types.StringValue(keyPEM)
-	f.setCert(issued.Cert, issued.CertPEM)
-	due, _ := f.renewalDue(request.Now)
-	f.ReadyForRenewal = types.BoolValue(due)
-	if due {
-		resp.Diagnostics.AddAttributeWarning(path.Root("early_renewal_days"), "Certificate is due for renewal as soon as it is issued",
-			"Its not_after was cut to the CA's, which is inside early_renewal_days; renew the CA, or every apply will reissue this certificate.")
-	}
-	plan.keepIssued(keyPEM)
-	tflog.Info(ctx, "issued certificate", map[string]any{
-		"type": r.kind.typeSuffix, "subject": issued.Cert.Subject.String(),
-		"serial": f.SerialNumber.ValueString(), "not_after": f.NotAfter.ValueString(),
-	})
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
@@ -334,11 +298,17 @@ func (r *certResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	if ca, ok := plan.(*caModel); ok {
-		prior := &caModel{}
-		if resp.Diagnostics.Append(req.State.Get(ctx, prior)...); resp.Diagnostics.HasError() {
+		prior, cfg := &caModel{}, &caModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+		resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+		if resp.Diagnostics.HasError() {
 			return
 		}
-		if resp.Diagnostics.Append(ca.applyRotation(r.now(), prior, rotationNoteIn(ctx, req.Private))...); resp.Diagnostics.HasError() {
+		ownKey, diags := cfg.ownKey()
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+		if resp.Diagnostics.Append(ca.applyRotation(r.now(), prior, ownKey, rotationNoteIn(ctx, req.Private))...); resp.Diagnostics.HasError() {
 			return
 		}
 	}

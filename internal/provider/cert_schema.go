@@ -104,9 +104,31 @@ func leafAttributes() map[string]schema.Attribute {
 			}, "Reissues when the CA certificate changes.", "Reissues when the CA certificate changes.")},
 		},
 		"ca_private_key_pem": schema.StringAttribute{
-			MarkdownDescription: "The signing CA's private key, PEM (PKCS#8, PKCS#1 or SEC1). Must match `ca_cert_pem`.",
-			Required:            true,
-			Sensitive:           true,
+			MarkdownDescription: "The signing CA's private key, PEM (PKCS#8, PKCS#1 or SEC1). Must match `ca_cert_pem`. Stored in state: " +
+				"to keep it out, use `ca_private_key_pem_wo` instead (exactly one of the two).",
+			Optional:  true,
+			Sensitive: true,
+		},
+		"ca_private_key_pem_wo": schema.StringAttribute{
+			MarkdownDescription: "Write-only (Terraform >= 1.11, OpenTofu >= 1.11): the signing CA's private key, used to sign and never stored in state or plan. " +
+				"Exactly one of `ca_private_key_pem` and `ca_private_key_pem_wo`. Give it on every apply: a renewal or a new CA reissues from it.",
+			Optional: true, Sensitive: true, WriteOnly: true,
+		},
+		"private_key_passphrase_wo": schema.StringAttribute{
+			MarkdownDescription: "Write-only (Terraform >= 1.11, OpenTofu >= 1.11): a passphrase that encrypts `private_key_pem` as PKCS#8 " +
+				"(PBES2: PBKDF2-HMAC-SHA256, 600,000 iterations, AES-256-CBC), which Python's `ssl` and OpenSSL 3 load. " +
+				"`secret_env` then holds it as the `*_KEYFILE_PASSWORD` variables. Read only when the certificate is issued: set `private_key_passphrase_wo_version` with it, and change the version to issue a new key under a new passphrase.",
+			Optional: true, Sensitive: true, WriteOnly: true,
+		},
+		"private_key_passphrase_wo_version": wholeNumberAttribute("", schema.Int64Attribute{
+			MarkdownDescription: "Version of `private_key_passphrase_wo`: changing it (or setting or removing it) issues a new certificate and key encrypted with the passphrase given then.",
+			Optional:            true,
+			PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+		}),
+		"secret_env": schema.MapAttribute{
+			MarkdownDescription: "The `*_KEYFILE_PASSWORD` variables of this certificate's env maps when `private_key_passphrase_wo` is set, else empty. " +
+				"Sensitive and stored in state: deploy `merge(<env map>, secret_env)`. The env maps themselves stay non-sensitive, so plans show them.",
+			Computed: true, Sensitive: true, ElementType: types.StringType,
 		},
 		"trust_bundle_pem": schema.StringAttribute{
 			MarkdownDescription: "The CA certificates this party trusts, PEM: what its `ca.crt` (`*_CA_BUNDLE`, `*_CA_CERTS`) holds. Default: `ca_cert_pem`. " +

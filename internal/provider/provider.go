@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -13,8 +14,9 @@ import (
 )
 
 var (
-	_ provider.Provider              = (*mcptlsProvider)(nil)
-	_ provider.ProviderWithFunctions = (*mcptlsProvider)(nil)
+	_ provider.Provider                       = (*mcptlsProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*mcptlsProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*mcptlsProvider)(nil)
 )
 
 type mcptlsProvider struct {
@@ -49,6 +51,17 @@ func (p *mcptlsProvider) Configure(_ context.Context, _ provider.ConfigureReques
 	data := &providerData{clock: p.clock}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
+}
+
+func (p *mcptlsProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	const never = " Ephemeral (Terraform >= 1.10, OpenTofu >= 1.11): issued anew on every run, never stored in state or plan; " +
+		"hand it to write-only arguments. Its inputs and results are those of the managed resource of the same name; " +
+		"its CA key may come from an ephemeral source through ca_private_key_pem."
+	return []func() ephemeral.EphemeralResource{
+		newEphemeralCert(NewGatewayCertResource, "The gateway's client certificate and key."+never),
+		newEphemeralCert(NewPluginCertResource, "A plugin server's certificate and key."+never),
+	}
 }
 
 func (p *mcptlsProvider) Resources(context.Context) []func() resource.Resource {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"crypto"
 	"fmt"
 	"path/filepath"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -27,6 +29,8 @@ type caModel struct {
 	NextCertPEM         types.String     `tfsdk:"next_cert_pem"`
 	NextPrivateKeyPEM   types.String     `tfsdk:"next_private_key_pem"`
 	RotationPhase       types.String     `tfsdk:"rotation_phase"`
+	PrivateKeyPEMWO     types.String     `tfsdk:"private_key_pem_wo"`
+	PrivateKeyWOVersion WholeNumberValue `tfsdk:"private_key_wo_version"`
 }
 
 // NewCAResource is mcptls_ca: the self-signed root that signs everything else.
@@ -62,6 +66,18 @@ func NewCAResource() resource.Resource {
 						MarkdownDescription: "The staged successor's private key while `rotation_phase` is `staged`; null otherwise.",
 						Computed:            true, Sensitive: true,
 					},
+					"private_key_pem_wo": schema.StringAttribute{
+						MarkdownDescription: "Write-only (Terraform >= 1.11, OpenTofu >= 1.11): bring the CA's own private key (PKCS#8, PKCS#1 or SEC1 PEM), for a key kept in Vault or a secret manager and read ephemerally. " +
+							"The CA is self-signed from it and state holds no CA key: `private_key_pem` stays null, so leaves take the key through `ca_private_key_pem_wo`. " +
+							"`key_algorithm` (and `rsa_bits` / `ecdsa_curve`) must describe it. Read when the CA is issued and when rotation stages a successor, which is re-signed from the same key: " +
+							"set `private_key_wo_version` with it, and change the version to bring another key (a new CA).",
+						Optional: true, Sensitive: true, WriteOnly: true,
+					},
+					"private_key_wo_version": wholeNumberAttribute("", schema.Int64Attribute{
+						MarkdownDescription: "Version of `private_key_pem_wo`: changing it issues a new CA from the key given then (and so new certificates for everything it signs).",
+						Optional:            true,
+						PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+					}),
 					"rotation_phase": schema.StringAttribute{
 						MarkdownDescription: "`stable` (one CA), `staged` (a successor is trusted but does not sign yet) or `promoted` (the successor signs; the old CA is still trusted). " +
 							"A plan shows the phase the apply leads to, and a warning says why.",
@@ -97,6 +113,7 @@ func (m *caModel) validate() diag.Diagnostics {
 	validity := int64OrDefault(m.ValidityDays, pki.DefaultValidityDays)
 	early := int64OrDefault(m.EarlyRenewalDays, pki.DefaultEarlyRenewalDays)
 	overlap := int64OrDefault(m.RotationOverlapDays, pki.DefaultRotationOverlapDays)
+	diags.Append(m.checkOwnKey()...)
 	if overlap > 0 && early < validity && early+overlap >= validity {
 		diags.AddAttributeError(path.Root("rotation_overlap_days"), "Rotation overlap covers the whole validity",
 			fmt.Sprintf("early_renewal_days (%d) + rotation_overlap_days (%d) must be less than validity_days (%d), or the CA would stage its successor as soon as it is created: "+
@@ -107,6 +124,68 @@ func (m *caModel) validate() diag.Diagnostics {
 func (m *caModel) derive(certModel) diag.Diagnostics  { return nil }
 func (m *caModel) keepIssued(string)                  { m.stable() }
 func (m *caModel) reissuePaths(certModel) []path.Path { return nil }
+
+// ownKey parses private_key_pem_wo (from configuration); nil when unset.
+func (m *caModel) ownKey() (crypto.Signer, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m.PrivateKeyPEMWO.IsNull() || m.PrivateKeyPEMWO.IsUnknown() {
+		return nil, diags
+	}
+	key, err := pki.ParsePrivateKey(m.PrivateKeyPEMWO.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("private_key_pem_wo"), "Invalid CA private key", err.Error())
+	}
+	return key, diags
+}
+
+// checkOwnKey: the key brought must be the kind the key settings describe
+// (they are stored, and a change of them means a new CA), and comes with a version.
+func (m *caModel) checkOwnKey() diag.Diagnostics {
+	key, diags := m.ownKey()
+	if key == nil || diags.HasError() {
+		if !m.PrivateKeyWOVersion.IsNull() && m.PrivateKeyPEMWO.IsNull() {
+			diags.AddAttributeError(path.Root("private_key_wo_version"), "Version without a key",
+				"private_key_wo_version versions private_key_pem_wo: set both, or neither.")
+		}
+		return diags
+	}
+	if m.PrivateKeyWOVersion.IsNull() {
+		diags.AddAttributeError(path.Root("private_key_wo_version"), "Missing key version",
+			"Set private_key_wo_version with private_key_pem_wo: a write-only value leaves no trace in state, so the version is how a new key is noticed (change it to issue a new CA from a new key).")
+	}
+	spec, err := pki.SpecOf(key.Public())
+	if err != nil {
+		diags.AddAttributeError(path.Root("private_key_pem_wo"), "Unsupported CA key", err.Error())
+		return diags
+	}
+	f := m.fields()
+	if f.KeyAlgorithm.IsUnknown() || f.RSABits.IsUnknown() || f.ECDSACurve.IsUnknown() {
+		return diags
+	}
+	want := pki.KeySpec{Algorithm: stringOr(f.KeyAlgorithm, pki.DefaultAlgorithm), RSABits: int64OrDefault(f.RSABits, pki.DefaultRSABits), Curve: stringOr(f.ECDSACurve, pki.DefaultCurve)}
+	if spec.Algorithm != want.Algorithm || (spec.Algorithm == pki.AlgorithmRSA && spec.RSABits != want.RSABits) || (spec.Algorithm == pki.AlgorithmECDSA && spec.Curve != want.Curve) {
+		diags.AddAttributeError(path.Root("key_algorithm"), "Key settings do not describe private_key_pem_wo",
+			fmt.Sprintf("private_key_pem_wo is %s, but the key settings ask for %s: set key_algorithm (and rsa_bits or ecdsa_curve) to match the key.", describeSpec(spec), describeSpec(want)))
+	}
+	return diags
+}
+
+func describeSpec(s pki.KeySpec) string {
+	switch s.Algorithm {
+	case pki.AlgorithmRSA:
+		return fmt.Sprintf("an RSA %d key", s.RSABits)
+	case pki.AlgorithmECDSA:
+		return "an ECDSA " + s.Curve + " key"
+	}
+	return "an Ed25519 key"
+}
+
+func stringOr(v types.String, def string) string {
+	if v.IsNull() || v.IsUnknown() {
+		return def
+	}
+	return v.ValueString()
+}
 
 func (m *caModel) request() (pki.Request, diag.Diagnostics) {
 	return pki.Request{Profile: pki.ProfileCA, Subject: m.subject(m.CommonName.ValueString())}, nil

@@ -83,6 +83,10 @@ func (m *gatewayModel) derive(certModel) diag.Diagnostics {
 	return nil
 }
 
+func (m *gatewayModel) secretEnv(passphrase string) map[string]string {
+	return envmap.ClientPasswordEnv(passphrase)
+}
+
 func (m *gatewayModel) keepIssued(keyPEM string) {
 	m.ClientPEM = types.StringValue(m.CertPEM.ValueString() + keyPEM)
 }

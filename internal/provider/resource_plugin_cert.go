@@ -270,6 +270,13 @@ func (m *pluginModel) defaultPort() types.Int64 {
 
 func (m *pluginModel) keepIssued(string) {}
 
+func (m *pluginModel) secretEnv(passphrase string) map[string]string {
+	if !m.GRPCTarget.IsNull() {
+		return envmap.GRPCServerPasswordEnv(passphrase)
+	}
+	return envmap.ServerPasswordEnv(passphrase)
+}
+
 // reissuePaths replaces the certificate only when its effective SANs change, so
 // moving the URL to another port (or spelling a SAN twice) keeps it.
 func (m *pluginModel) reissuePaths(prior certModel) []path.Path {

@@ -42,6 +42,7 @@ func (r *certResource) upgradeFromV0(_ context.Context, req resource.UpgradeStat
 		set("rotation_phase", pki.PhaseStable)
 	} else {
 		set("trust_bundle_pem", state["ca_cert_pem"])
+		set("secret_env", map[string]string{})
 	}
 	upgraded, err := json.Marshal(state)
 	if err != nil {

@@ -4,6 +4,9 @@ Plugin server side (uvicorn): SSLContext(PROTOCOL_TLS_SERVER), load_cert_chain,
 load_verify_locations, verify_mode = CERT_REQUIRED. Gateway client side:
 create_default_context(cafile=...), load_cert_chain, check_hostname.
 
+Encrypted keys load with the case's server_key_password / client_key_password,
+as the runtime passes PLUGINS_*_KEYFILE_PASSWORD to load_cert_chain.
+
 Reads a JSON list of cases on stdin and prints one JSON object per case:
 {"name": ..., "ok": bool, "error": "..."}. A case is ok only when the client
 got the server's echo back, so a client certificate the server refuses after a
@@ -28,14 +31,14 @@ def serve(listener, ctx, result):
 
 def run(case):
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server.load_cert_chain(case["server_cert"], case["server_key"])
+    server.load_cert_chain(case["server_cert"], case["server_key"], case.get("server_key_password"))
     server.load_verify_locations(case["server_ca"])
     server.verify_mode = ssl.CERT_REQUIRED
 
     client = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=case["client_ca"])
     client.check_hostname = case["check_hostname"]
     if case.get("client_cert"):
-        client.load_cert_chain(case["client_cert"], case["client_key"])
+        client.load_cert_chain(case["client_cert"], case["client_key"], case.get("client_key_password"))
 
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(10)
@@ -55,4 +58,8 @@ def run(case):
 
 
 for case in json.load(sys.stdin):
-    print(json.dumps(run(case)), flush=True)
+    try:
+        result = run(case)
+    except (OSError, ssl.SSLError) as err:  # a key that does not load
+        result = {"name": case["name"], "ok": False, "error": "load: %s" % err}
+    print(json.dumps(result), flush=True)
