@@ -448,4 +448,3 @@ func TestNewAttributesOnOldTerraform(t *testing.T) {
 		},
 	})
 }
-
