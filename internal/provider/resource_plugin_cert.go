@@ -155,6 +155,10 @@ func (m *pluginModel) validate() diag.Diagnostics {
 		if err != nil {
 			diags.AddAttributeError(path.Root("grpc_target"), "Invalid gRPC target", err.Error())
 		}
+		if !m.PrivateKeyPassphraseWO.IsNull() {
+			diags.AddAttributeWarning(path.Root("private_key_passphrase_wo"), "gRPC cannot load an encrypted key",
+				"The gateway's gRPC server (cpex 0.1.3) ignores keyfile_password, so it cannot load this encrypted key. Leave private_key_passphrase_wo out for gRPC plugins.")
+		}
 		if known(m.SSLCertReqs) && m.SSLCertReqs.ValueInt64() == 1 {
 			diags.AddAttributeWarning(path.Root("ssl_cert_reqs"), "gRPC client_auth optional is not enforced",
 				"The gateway's gRPC server (cpex 0.1.3) treats client_auth optional like none: it never asks for the gateway's certificate. Use 2 (require) for mTLS.")
