@@ -97,3 +97,34 @@ func TestValuesCannotInjectLines(t *testing.T) {
 		}
 	}
 }
+
+func TestTree(t *testing.T) {
+	t.Parallel()
+	tree := Tree(Certificate{CertPEM: "ca"}, &Certificate{CertPEM: "gw", KeyPEM: "gwkey", BundlePEM: "bundle", ClientPEM: "gwpem"},
+		map[string]Certificate{"P": {CertPEM: "p", KeyPEM: "pkey", BundlePEM: "bundle"}})
+	want := map[string]File{
+		"ca/ca.crt":          {"ca", "0644"}, // no ca.key: the CA's key is kept elsewhere
+		"gateway/client.crt": {"gw", "0644"}, "gateway/client.key": {"gwkey", "0600"}, "gateway/ca.crt": {"bundle", "0644"}, "gateway/client.pem": {"gwpem", "0600"},
+		"plugins/P/server.crt": {"p", "0644"}, "plugins/P/server.key": {"pkey", "0600"}, "plugins/P/ca.crt": {"bundle", "0644"},
+	}
+	if !reflect.DeepEqual(tree, want) {
+		t.Errorf("got %v", tree)
+	}
+	if len(Tree(Certificate{CertPEM: "ca", KeyPEM: "k"}, nil, nil)) != 2 {
+		t.Error("a CA alone")
+	}
+}
+
+func TestMounted(t *testing.T) {
+	t.Parallel()
+	env := Server{CertDir: "certs/mcp", Plugin: "P", Host: "0.0.0.0", Port: 8000, CertReqs: 2}.Env()
+	got := Mounted(env, "/etc/mcp/tls")
+	if got["PLUGINS_SERVER_SSL_CERTFILE"] != "/etc/mcp/tls/tls.crt" || got["PLUGINS_SERVER_SSL_KEYFILE"] != "/etc/mcp/tls/tls.key" ||
+		got["PLUGINS_SERVER_SSL_CA_CERTS"] != "/etc/mcp/tls/ca.crt" || got["PLUGINS_SERVER_PORT"] != "8000" || got["PLUGINS_TRANSPORT"] != "http" {
+		t.Errorf("server %v", got)
+	}
+	client := Mounted(GRPCClient{CertDir: "x"}.Env(), "/m")
+	if client["PLUGINS_GRPC_CLIENT_MTLS_CA_BUNDLE"] != "/m/ca.crt" || client["PLUGINS_GRPC_CLIENT_MTLS_VERIFY"] != "true" {
+		t.Errorf("client %v", client)
+	}
+}

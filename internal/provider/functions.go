@@ -41,6 +41,8 @@ func (f envFunction) Run(ctx context.Context, req function.RunRequest, resp *fun
 			args[i] = new(bool)
 		case function.NumberParameter:
 			args[i] = new(types.Number)
+		case function.MapParameter:
+			args[i] = new(map[string]string)
 		}
 	}
 	if resp.Error = req.Arguments.Get(ctx, args...); resp.Error != nil {

@@ -68,3 +68,56 @@ output "grpc_client" { value = provider::mcptls::grpc_client_env("/etc/mcp") }`,
 		},
 	})
 }
+
+func TestAccFilesAndMountedEnv(t *testing.T) {
+	t.Parallel()
+	config := caConfig + leafConfig("mcptls_gateway_cert", "gw", "  trust_bundle_pem = mcptls_ca.ca.trust_bundle_pem") +
+		leafConfig("mcptls_plugin_cert", "p", "  name = \"DenyListPlugin\"\n  trust_bundle_pem = mcptls_ca.ca.trust_bundle_pem") + `
+output "files" {
+  value     = provider::mcptls::files(mcptls_ca.ca, mcptls_gateway_cert.gw, { p = mcptls_plugin_cert.p })
+  sensitive = true
+}
+output "paths" {
+  value = nonsensitive(sort(keys(provider::mcptls::files(mcptls_ca.ca, null, { p = mcptls_plugin_cert.p }))))
+}
+output "mounted" {
+  value = provider::mcptls::mounted_env(mcptls_plugin_cert.p.server_env, "/etc/mcp/tls")
+}
+`
+	pem := func(kind string) knownvalue.Check {
+		return knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN ` + kind + `-----`))
+	}
+	file := func(kind, mode string) knownvalue.Check {
+		return knownvalue.ObjectExact(map[string]knownvalue.Check{"content": pem(kind), "mode": knownvalue.StringExact(mode)})
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(version.Must(version.NewVersion("1.8.0")))},
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("files", knownvalue.MapExact(map[string]knownvalue.Check{
+						"ca/ca.crt": file("CERTIFICATE", "0644"), "ca/ca.key": file("PRIVATE KEY", "0600"),
+						"gateway/client.crt": file("CERTIFICATE", "0644"), "gateway/client.key": file("PRIVATE KEY", "0600"),
+						"gateway/client.pem": file("CERTIFICATE", "0600"), "gateway/ca.crt": file("CERTIFICATE", "0644"),
+						"plugins/DenyListPlugin/server.crt": file("CERTIFICATE", "0644"), "plugins/DenyListPlugin/server.key": file("PRIVATE KEY", "0600"),
+						"plugins/DenyListPlugin/ca.crt": file("CERTIFICATE", "0644"),
+					})),
+					statecheck.ExpectKnownOutputValue("paths", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("ca/ca.crt"), knownvalue.StringExact("ca/ca.key"),
+						knownvalue.StringExact("plugins/DenyListPlugin/ca.crt"), knownvalue.StringExact("plugins/DenyListPlugin/server.crt"), knownvalue.StringExact("plugins/DenyListPlugin/server.key"),
+					})),
+					statecheck.ExpectKnownOutputValue("mounted", knownvalue.MapPartial(map[string]knownvalue.Check{
+						"PLUGINS_SERVER_SSL_CERTFILE": knownvalue.StringExact("/etc/mcp/tls/tls.crt"),
+						"PLUGINS_SERVER_SSL_KEYFILE":  knownvalue.StringExact("/etc/mcp/tls/tls.key"),
+						"PLUGINS_SERVER_SSL_CA_CERTS": knownvalue.StringExact("/etc/mcp/tls/ca.crt"),
+						"PLUGINS_TRANSPORT":           knownvalue.StringExact("http"),
+					})),
+				},
+			},
+			{Config: config + `output "x" { value = provider::mcptls::mounted_env({}, "/a/../b") }`, ExpectError: regexp.MustCompile(`(?s)(argument 2|"mount_dir" parameter).*contains\s+` + "`..`")},
+			{Config: config}, // a last valid step, so the harness can destroy
+		},
+	})
+}

@@ -1,0 +1,110 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
+)
+
+// filesFunction renders the guide's certs/mcp tree from the certificates, for
+// hashicorp/local (or any writer): nothing is stored twice in mcptls's state.
+type filesFunction struct{}
+
+func newFilesFunction() function.Function { return filesFunction{} }
+
+var (
+	caFilesType      = map[string]attr.Type{"cert_pem": types.StringType, "private_key_pem": types.StringType}
+	gatewayFilesType = map[string]attr.Type{"cert_pem": types.StringType, "private_key_pem": types.StringType, "trust_bundle_pem": types.StringType, "client_pem": types.StringType}
+	pluginFilesType  = map[string]attr.Type{"name": types.StringType, "cert_pem": types.StringType, "private_key_pem": types.StringType, "trust_bundle_pem": types.StringType}
+	fileType         = types.ObjectType{AttrTypes: map[string]attr.Type{"content": types.StringType, "mode": types.StringType}}
+)
+
+func (filesFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "files"
+}
+
+func (filesFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "The certs/mcp tree as files: relative path to content and mode.",
+		Description: "Renders what `make certs-mcp-all` writes: ca/ca.crt (and ca/ca.key when the CA's key is in state), gateway/client.crt, client.key, client.pem and ca.crt, " +
+			"plugins/<name>/server.crt, server.key and ca.crt. Keys and client.pem get mode 0600, certificates 0644; each ca.crt holds the party's trust_bundle_pem. " +
+			"Pass the resources themselves: mcptls_ca.this, mcptls_gateway_cert.this (or null) and mcptls_plugin_cert.this (a for_each map). The result is sensitive: " +
+			"iterate over nonsensitive(keys(...)) to write it.",
+		Parameters: []function.Parameter{
+			function.ObjectParameter{Name: "ca", AttributeTypes: caFilesType, Description: "The CA: cert_pem and private_key_pem (null when the CA brings its own key)."},
+			function.ObjectParameter{Name: "gateway", AttributeTypes: gatewayFilesType, AllowNullValue: true, Description: "The gateway certificate, or null."},
+			function.MapParameter{Name: "plugins", ElementType: types.ObjectType{AttrTypes: pluginFilesType}, Description: "The plugin certificates, by any key: each one's name names its directory."},
+		},
+		Return: function.MapReturn{ElementType: fileType},
+	}
+}
+
+type caFiles struct {
+	CertPEM       types.String `tfsdk:"cert_pem"`
+	PrivateKeyPEM types.String `tfsdk:"private_key_pem"`
+}
+
+type gatewayFiles struct {
+	CertPEM        types.String `tfsdk:"cert_pem"`
+	PrivateKeyPEM  types.String `tfsdk:"private_key_pem"`
+	TrustBundlePEM types.String `tfsdk:"trust_bundle_pem"`
+	ClientPEM      types.String `tfsdk:"client_pem"`
+}
+
+type pluginFiles struct {
+	Name           types.String `tfsdk:"name"`
+	CertPEM        types.String `tfsdk:"cert_pem"`
+	PrivateKeyPEM  types.String `tfsdk:"private_key_pem"`
+	TrustBundlePEM types.String `tfsdk:"trust_bundle_pem"`
+}
+
+func (filesFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var ca caFiles
+	var gateway *gatewayFiles
+	var plugins map[string]pluginFiles
+	if resp.Error = req.Arguments.Get(ctx, &ca, &gateway, &plugins); resp.Error != nil {
+		return
+	}
+	tree := map[string]envmap.Certificate{}
+	for _, p := range plugins {
+		if err := pki.ValidatePluginName(p.Name.ValueString()); err != nil {
+			resp.Error = function.NewArgumentFuncError(2, err.Error())
+			return
+		}
+		tree[p.Name.ValueString()] = envmap.Certificate{CertPEM: p.CertPEM.ValueString(), KeyPEM: p.PrivateKeyPEM.ValueString(), BundlePEM: p.TrustBundlePEM.ValueString()}
+	}
+	var gw *envmap.Certificate
+	if gateway != nil {
+		gw = &envmap.Certificate{CertPEM: gateway.CertPEM.ValueString(), KeyPEM: gateway.PrivateKeyPEM.ValueString(),
+			BundlePEM: gateway.TrustBundlePEM.ValueString(), ClientPEM: gateway.ClientPEM.ValueString()}
+	}
+	files := envmap.Tree(envmap.Certificate{CertPEM: ca.CertPEM.ValueString(), KeyPEM: ca.PrivateKeyPEM.ValueString()}, gw, tree)
+	out := make(map[string]attr.Value, len(files))
+	for p, f := range files {
+		out[p] = types.ObjectValueMust(fileType.AttrTypes, map[string]attr.Value{"content": types.StringValue(f.Content), "mode": types.StringValue(f.Mode)})
+	}
+	resp.Error = resp.Result.Set(ctx, types.MapValueMust(fileType, out))
+}
+
+// newMountedEnvFunction points an env map at a mounted Kubernetes TLS secret.
+func newMountedEnvFunction() function.Function {
+	return envFunction{
+		name:    "mounted_env",
+		summary: "An env map whose file paths point at a mounted Kubernetes TLS secret.",
+		description: "Takes any env map of this provider (client_env, grpc_client_env, server_env) and the directory a secret with tls.crt, tls.key and ca.crt is mounted at; " +
+			"every *_CERTFILE, *_KEYFILE, *_CA_BUNDLE and *_CA_CERTS variable then points into it. Other variables are kept.",
+		params: []function.Parameter{
+			function.MapParameter{Name: "env", ElementType: types.StringType, Description: "An env map of this provider."},
+			function.StringParameter{Name: "mount_dir", Description: "Where the secret is mounted: no control characters, no `..`."},
+		},
+		render: func(args []any) (map[string]string, *function.FuncError) {
+			env, dir := *args[0].(*map[string]string), *args[1].(*string)
+			return envmap.Mounted(env, dir), checks(func() error { return nil }, func() error { return envmap.ValidateCertDir(dir) })
+		},
+	}
+}
