@@ -1,8 +1,9 @@
 // Command process measures whole `terraform apply` and no-op `terraform plan`
-// runs of the built provider, against Terraform's own terraform_data on the same
-// dependency graph, and RSA-4096 issuance against the openssl recipe that
-// `make certs-mcp-all` runs. It prints a Markdown report; bench/README.md holds
-// the recorded one. Ratios, not seconds, are the claim.
+// runs of the built provider (wall time, CPU time, peak memory, state bytes)
+// against Terraform's own terraform_data and minimal framework providers on the
+// same dependency graph, and RSA-4096 issuance against the openssl recipe that
+// `make certs-mcp-all` runs. It prints a Markdown report; bench/README.md holds the recorded one.
+// Ratios, not seconds, are the claim.
 package main
 
 import (
@@ -24,24 +25,36 @@ func main() {
 	sizes := flag.String("n", "10,50,200", "plugin counts for the scaling runs")
 	runs := flag.Int("runs", 3, "repetitions of each scaling measurement (the median is kept)")
 	rsaRuns := flag.Int("rsa-runs", 5, "repetitions of the RSA-4096 comparison (0 skips it)")
+	var ids []string
+	for _, c := range contenders {
+		ids = append(ids, c.id)
+	}
+	forms := flag.String("forms", strings.Join(ids, ","), "contenders of the scaling runs, in this order")
 	flag.Parse()
+	cs := pickContenders(*forms)
 	tf, err := exec.LookPath(*terraform)
 	if err != nil {
 		log.Fatal(err)
 	}
-	b := newBench(tf)
-	defer b.close()
-
-	fmt.Print(machine(tf))
 	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
 			log.Fatalf("-n: %v", err)
 		}
+		if n < 1 || (len(ns) > 0 && n <= ns[len(ns)-1]) {
+			log.Fatalf("-n: %q must be increasing plugin counts of at least 1", *sizes)
+		}
 		ns = append(ns, n)
 	}
-	scaling(b, ns, *runs)
+	if *runs < 1 {
+		log.Fatal("-runs must be at least 1")
+	}
+	b := newBench(tf)
+	defer b.close()
+
+	fmt.Print(machine(tf))
+	scaling(b, ns, *runs, cs)
 	if *rsaRuns > 0 {
 		rsaVsOpenSSL(b, *rsaRuns)
 	}
