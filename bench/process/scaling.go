@@ -98,7 +98,8 @@ type contender struct {
 }
 
 var contenders = []contender{
-	{"mcptls", "mcptls", mcptlsGraph, nil},
+	{"mcptls", "mcptls", mcptlsGraph, checkCerts("mcptls")},
+	{"tls", "tls", tlsGraph, checkCerts("tls")},
 	{"terraform_data", "terraform_data", floorGraph, nil},
 	{"framework", "framework", frameworkGraph, nil},
 	{"padded", "terraform_data 3.4KB", paddedFloorGraph, nil},
@@ -173,7 +174,8 @@ func scaling(b *bench, ns []int, runs int, cs []contender) {
 	}
 
 	fmt.Printf("## CA + gateway + N plugins (ECDSA P-256), median of %d runs\n\n", runs)
-	fmt.Println("terraform_data is Terraform's built-in floor (no provider")
+	fmt.Println("tls is hashicorp/tls with the graph users would write (tls_private_key, tls_cert_request and")
+	fmt.Println("tls_locally_signed_cert per plugin); terraform_data is Terraform's built-in floor (no provider")
 	fmt.Println("process); framework is bench/floorprovider, the smallest terraform-plugin-framework provider;")
 	fmt.Println("terraform_data 3.4KB carries as many state bytes per resource as an ECDSA mcptls_plugin_cert;")
 	fmt.Println("framework 27 attrs is the floor provider with as many attributes as mcptls_plugin_cert and no logic.")

@@ -17,9 +17,10 @@ type bench struct {
 	tf      string
 	scratch string
 	rc      string
+	tls     tlsProvider
 }
 
-func newBench(tf string) *bench {
+func newBench(tf, toolsDir string) *bench {
 	scratch, err := os.MkdirTemp("", "mcptls-bench-")
 	must(err)
 	b := &bench{tf: tf, scratch: scratch, rc: filepath.Join(scratch, "terraformrc")}
@@ -30,10 +31,15 @@ func newBench(tf string) *bench {
 			log.Fatalf("go build %s (run from the repository root): %v\n%s", pkg, err, out)
 		}
 	}
+	// dev_overrides takes a directory and runs the file in it named
+	// terraform-provider-<type> (optionally followed by _ or . and more).
+	b.tls = ensureTLSProvider(toolsDir, scratch)
+	must(os.Symlink(b.tls.path, filepath.Join(bin, "terraform-provider-tls")))
 	must(os.WriteFile(b.rc, []byte(fmt.Sprintf(`provider_installation {
   dev_overrides {
     "mcptls/mcptls" = %[1]q
     "mcptls/floor"  = %[1]q
+    "hashicorp/tls" = %[1]q
   }
   direct {}
 }
