@@ -253,7 +253,10 @@ func scaling(b *bench, ns []int, runs int, cs []contender) {
 			}
 			r, ref := slope("mcptls", t.m), slope(t.ref, t.m)
 			met := "no"
-			if ref > 0 && r/ref <= t.max {
+			switch {
+			case r <= 0 || ref <= 0:
+				met = "noise" // a slope at or below zero: sizes too close for this run count
+			case r/ref <= t.max:
 				met = "yes"
 			}
 			fmt.Printf("| %d-%d | %s <= %gx %s | %s | %s |\n", lo, hi, t.what, t.max, t.ref, ratioCell(r, ref), met)
