@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Applies examples/quickstart with the freshly built provider through dev_overrides
-# (no terraform init: the registry is not needed), on local state; then writes the
-# certs/mcp tree and proves it with a real openssl mTLS handshake.
+# Applies examples/quickstart with the freshly built provider and hashicorp/local
+# (from the tools cache) through dev_overrides, on local state: no terraform init,
+# so no registry; `terraform get` installs the local module. The apply writes the
+# certs/mcp tree; a real openssl mTLS handshake then proves it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tf=${TERRAFORM:-terraform}
+tools=${TOOLS_DIR:-$HOME/.cache/mcptls-tools/bin}
 rc="$root/.tfrc"
 cat >"$rc" <<RC
 provider_installation {
-  dev_overrides { "mcptls/mcptls" = "$root" }
+  dev_overrides {
+    "mcptls/mcptls"  = "$root"
+    "hashicorp/local" = "$tools"
+  }
   direct {}
 }
 RC
@@ -17,17 +22,18 @@ export TF_CLI_CONFIG_FILE="$rc"
 [ -t 1 ] || export TF_CLI_ARGS="-no-color"
 qs="$root/examples/quickstart"
 cd "$qs"
+"$tf" get
 "$tf" apply -auto-approve -input=false
 "$tf" plan -detailed-exitcode -input=false >/dev/null && echo "A second plan is empty: no changes."
 
 echo
-echo "Certificate expiry (like make certs-mcp-check):"
-"$tf" output -json expiry | go run "$root/scripts/expiry"
+echo "Certificate expiry (like make certs-mcp-check, from data.mcptls_cert_check):"
+"$tf" output expiry
 
 certs="$qs/certs/mcp"
 echo
-echo "Writing $certs (keys 600, certificates 644):"
-"$tf" output -json files | go run "$root/scripts/writecerts" "$certs"
+echo "hashicorp/local wrote $certs (keys 600, certificates 644):"
+find "$certs" -type f -printf '%m %p\n' | sort -k2
 
 if ! command -v openssl >/dev/null; then
 	echo "openssl not found: skipping the handshake check."

@@ -1,8 +1,10 @@
 # The quickstart: what `make certs-mcp-all` does, as one terraform apply driven by
-# the gateway's own config.yaml.
+# the gateway's own config.yaml, through the reusable module, with the certs/mcp
+# tree written by hashicorp/local.
 terraform {
   required_providers {
     mcptls = { source = "mcptls/mcptls" }
+    local  = { source = "hashicorp/local" }
   }
 }
 
@@ -12,79 +14,43 @@ variable "key_algorithm" {
   default     = "RSA"
 }
 
-data "mcptls_plugin_config" "gateway" {
-  path = "${path.module}/config.yaml"
-}
-
-resource "mcptls_ca" "this" {
+module "mtls" {
+  source        = "../modules/plugin-mtls"
+  config_path   = "${path.module}/config.yaml"
   key_algorithm = var.key_algorithm
 }
 
-resource "mcptls_gateway_cert" "this" {
-  ca_cert_pem        = mcptls_ca.this.cert_pem
-  ca_private_key_pem = mcptls_ca.this.private_key_pem
-  trust_bundle_pem   = mcptls_ca.this.trust_bundle_pem
-  key_algorithm      = var.key_algorithm
-}
-
-# One server certificate per plugin the gateway reaches over TLS (MCP at an
-# https URL, gRPC at a TCP target); Unix-socket and native plugins need none.
-resource "mcptls_plugin_cert" "this" {
-  for_each           = data.mcptls_plugin_config.gateway.tls_plugins
-  name               = each.key
-  url                = each.value.url
-  grpc_target        = each.value.grpc_target
-  ca_cert_pem        = mcptls_ca.this.cert_pem
-  ca_private_key_pem = mcptls_ca.this.private_key_pem
-  trust_bundle_pem   = mcptls_ca.this.trust_bundle_pem
-  key_algorithm      = var.key_algorithm
+# The guide's tree, keys 600 and certificates 644. A plugin removed from
+# config.yaml loses its files at the next apply.
+resource "local_sensitive_file" "certs" {
+  for_each             = module.mtls.file_paths
+  filename             = "${path.module}/certs/mcp/${each.key}"
+  content              = module.mtls.files[each.key].content
+  file_permission      = module.mtls.files[each.key].mode
+  directory_permission = "0755"
 }
 
 output "client_env" {
   description = "The gateway's PLUGINS_CLIENT_MTLS_* (MCP plugins)."
-  value       = mcptls_gateway_cert.this.client_env
+  value       = module.mtls.client_env
 }
 
 output "grpc_client_env" {
   description = "The gateway's PLUGINS_GRPC_CLIENT_MTLS_* (gRPC plugins)."
-  value       = mcptls_gateway_cert.this.grpc_client_env
-}
-
-output "transports" {
-  description = "How the gateway reaches each external plugin."
-  value       = { for name, p in data.mcptls_plugin_config.gateway.external_plugins : name => p.transport }
+  value       = module.mtls.grpc_client_env
 }
 
 output "server_env" {
   description = "Each plugin server's env: PLUGINS_SERVER_* for MCP, PLUGINS_GRPC_SERVER_* for gRPC."
-  value       = { for name, cert in mcptls_plugin_cert.this : name => cert.server_env }
+  value       = module.mtls.server_env
 }
 
-# Like `make certs-mcp-check`: when each certificate expires.
+output "transports" {
+  description = "How the gateway reaches each external plugin."
+  value       = module.mtls.transports
+}
+
+# Like `make certs-mcp-check`: when each certificate expires, from data.mcptls_cert_check.
 output "expiry" {
-  value = merge(
-    { CA = mcptls_ca.this.not_after, gateway = mcptls_gateway_cert.this.not_after },
-    { for name, cert in mcptls_plugin_cert.this : name => cert.not_after },
-  )
-}
-
-# Every file of the guide's certs/mcp tree, for scripts/writecerts (the quickstart
-# cannot use the local provider from the registry here).
-output "files" {
-  sensitive = true
-  value = merge(
-    {
-      "ca/ca.crt"          = mcptls_ca.this.cert_pem
-      "ca/ca.key"          = mcptls_ca.this.private_key_pem
-      "gateway/client.crt" = mcptls_gateway_cert.this.cert_pem
-      "gateway/client.key" = mcptls_gateway_cert.this.private_key_pem
-      "gateway/client.pem" = mcptls_gateway_cert.this.client_pem
-      "gateway/ca.crt"     = mcptls_gateway_cert.this.trust_bundle_pem
-    },
-    merge([for name, cert in mcptls_plugin_cert.this : {
-      "plugins/${name}/server.crt" = cert.cert_pem
-      "plugins/${name}/server.key" = cert.private_key_pem
-      "plugins/${name}/ca.crt"     = cert.trust_bundle_pem
-    }]...),
-  )
+  value = module.mtls.expiry
 }

@@ -52,8 +52,12 @@ func (m *caModel) stable() {
 	m.RotationPhase = types.StringValue(pki.PhaseStable)
 }
 
-// planCreate says what a new CA's rotation attributes will be.
-func (m *caModel) planCreate() {
+// planCreate says what a new CA's rotation attributes will be, and that a CA
+// bringing its own key (in cfg) keeps none in state.
+func (m *caModel) planCreate(cfg *caModel) {
+	if !cfg.PrivateKeyPEMWO.IsNull() {
+		m.PrivateKeyPEM = types.StringNull()
+	}
 	m.TrustBundlePEM = types.StringUnknown()
 	m.NextCertPEM, m.NextPrivateKeyPEM = types.StringNull(), types.StringNull()
 	m.RotationPhase = types.StringValue(pki.PhaseStable)

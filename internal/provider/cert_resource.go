@@ -173,7 +173,7 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	resp.Diagnostics.Append(plan.derive(cfg)...)
 	caPlan, _ := plan.(*caModel)
 	if caPlan != nil && req.State.Raw.IsNull() {
-		caPlan.planCreate()
+		caPlan.planCreate(cfg.(*caModel))
 	}
 	if !req.State.Raw.IsNull() {
 		prior := r.kind.newModel()

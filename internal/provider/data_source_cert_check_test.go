@@ -546,9 +546,10 @@ terraform {
 }
 `), "override.tf": []byte(`
 resource "mcptls_ca" "this" {
-  key_algorithm      = "ECDSA"
-  validity_days      = 20
-  early_renewal_days = 5
+  key_algorithm         = "ECDSA"
+  validity_days         = 20
+  early_renewal_days    = 5
+  rotation_overlap_days = 0
 }
 resource "mcptls_gateway_cert" "this" {
   key_algorithm      = "ECDSA"

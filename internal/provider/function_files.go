@@ -36,57 +36,72 @@ func (filesFunction) Definition(_ context.Context, _ function.DefinitionRequest,
 			"Pass the resources themselves: mcptls_ca.this, mcptls_gateway_cert.this (or null) and mcptls_plugin_cert.this (a for_each map). The result is sensitive: " +
 			"iterate over nonsensitive(keys(...)) to write it.",
 		Parameters: []function.Parameter{
-			function.ObjectParameter{Name: "ca", AttributeTypes: caFilesType, Description: "The CA: cert_pem and private_key_pem (null when the CA brings its own key)."},
-			function.ObjectParameter{Name: "gateway", AttributeTypes: gatewayFilesType, AllowNullValue: true, Description: "The gateway certificate, or null."},
-			function.MapParameter{Name: "plugins", ElementType: types.ObjectType{AttrTypes: pluginFilesType}, Description: "The plugin certificates, by any key: each one's name names its directory."},
+			function.ObjectParameter{Name: "ca", AttributeTypes: caFilesType, AllowUnknownValues: true, Description: "The CA: cert_pem and private_key_pem (null when the CA brings its own key)."},
+			function.ObjectParameter{Name: "gateway", AttributeTypes: gatewayFilesType, AllowNullValue: true, AllowUnknownValues: true, Description: "The gateway certificate, or null."},
+			function.MapParameter{Name: "plugins", ElementType: types.ObjectType{AttrTypes: pluginFilesType}, AllowUnknownValues: true, Description: "The plugin certificates, by any key: each one's name names its directory."},
 		},
 		Return: function.MapReturn{ElementType: fileType},
 	}
 }
 
-type caFiles struct {
-	CertPEM       types.String `tfsdk:"cert_pem"`
-	PrivateKeyPEM types.String `tfsdk:"private_key_pem"`
-}
-
-type gatewayFiles struct {
-	CertPEM        types.String `tfsdk:"cert_pem"`
-	PrivateKeyPEM  types.String `tfsdk:"private_key_pem"`
-	TrustBundlePEM types.String `tfsdk:"trust_bundle_pem"`
-	ClientPEM      types.String `tfsdk:"client_pem"`
-}
-
-type pluginFiles struct {
-	Name           types.String `tfsdk:"name"`
-	CertPEM        types.String `tfsdk:"cert_pem"`
-	PrivateKeyPEM  types.String `tfsdk:"private_key_pem"`
-	TrustBundlePEM types.String `tfsdk:"trust_bundle_pem"`
-}
-
+// Run renders the tree even before the certificates exist: the paths follow
+// from the plugin names and from which keys will be there, so a plan can
+// for_each over them while the contents are still unknown.
 func (filesFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	var ca caFiles
-	var gateway *gatewayFiles
-	var plugins map[string]pluginFiles
+	var ca, gateway types.Object
+	var plugins types.Map
 	if resp.Error = req.Arguments.Get(ctx, &ca, &gateway, &plugins); resp.Error != nil {
 		return
 	}
+	if ca.IsUnknown() || gateway.IsUnknown() || plugins.IsUnknown() {
+		resp.Error = resp.Result.Set(ctx, types.MapUnknown(fileType))
+		return
+	}
+	// Each file's content, still a Terraform value: it may be unknown.
+	contents := map[string]types.String{}
 	tree := map[string]envmap.Certificate{}
-	for _, p := range plugins {
-		if err := pki.ValidatePluginName(p.Name.ValueString()); err != nil {
+	certificate := func(o types.Object, prefix string, names ...string) envmap.Certificate {
+		// Placeholders stand for the values, so envmap lays out the tree; the
+		// values themselves are looked up again below.
+		var c envmap.Certificate
+		fields := []*string{&c.CertPEM, &c.KeyPEM, &c.BundlePEM, &c.ClientPEM}
+		for i, name := range names {
+			if name == "" {
+				continue
+			}
+			v, _ := o.Attributes()[name].(types.String)
+			if v.IsNull() {
+				continue
+			}
+			placeholder := prefix + "/" + name
+			contents[placeholder] = v
+			*fields[i] = placeholder
+		}
+		return c
+	}
+	caFiles := certificate(ca, "ca", "cert_pem", "private_key_pem")
+	var gw *envmap.Certificate
+	if !gateway.IsNull() {
+		g := certificate(gateway, "gateway", "cert_pem", "private_key_pem", "trust_bundle_pem", "client_pem")
+		gw = &g
+	}
+	for key, v := range plugins.Elements() {
+		o, _ := v.(types.Object)
+		name, _ := o.Attributes()["name"].(types.String)
+		if name.IsUnknown() || o.IsUnknown() {
+			resp.Error = resp.Result.Set(ctx, types.MapUnknown(fileType))
+			return
+		}
+		if err := pki.ValidatePluginName(name.ValueString()); err != nil {
 			resp.Error = function.NewArgumentFuncError(2, err.Error())
 			return
 		}
-		tree[p.Name.ValueString()] = envmap.Certificate{CertPEM: p.CertPEM.ValueString(), KeyPEM: p.PrivateKeyPEM.ValueString(), BundlePEM: p.TrustBundlePEM.ValueString()}
+		tree[name.ValueString()] = certificate(o, "plugins/"+key, "cert_pem", "private_key_pem", "trust_bundle_pem")
 	}
-	var gw *envmap.Certificate
-	if gateway != nil {
-		gw = &envmap.Certificate{CertPEM: gateway.CertPEM.ValueString(), KeyPEM: gateway.PrivateKeyPEM.ValueString(),
-			BundlePEM: gateway.TrustBundlePEM.ValueString(), ClientPEM: gateway.ClientPEM.ValueString()}
-	}
-	files := envmap.Tree(envmap.Certificate{CertPEM: ca.CertPEM.ValueString(), KeyPEM: ca.PrivateKeyPEM.ValueString()}, gw, tree)
+	files := envmap.Tree(caFiles, gw, tree)
 	out := make(map[string]attr.Value, len(files))
 	for p, f := range files {
-		out[p] = types.ObjectValueMust(fileType.AttrTypes, map[string]attr.Value{"content": types.StringValue(f.Content), "mode": types.StringValue(f.Mode)})
+		out[p] = types.ObjectValueMust(fileType.AttrTypes, map[string]attr.Value{"content": contents[f.Content], "mode": types.StringValue(f.Mode)})
 	}
 	resp.Error = resp.Result.Set(ctx, types.MapValueMust(fileType, out))
 }

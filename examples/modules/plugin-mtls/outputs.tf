@@ -1,0 +1,70 @@
+output "client_env" {
+  description = "The gateway's PLUGINS_CLIENT_MTLS_* (MCP plugins)."
+  value       = mcptls_gateway_cert.this.client_env
+}
+
+output "grpc_client_env" {
+  description = "The gateway's PLUGINS_GRPC_CLIENT_MTLS_* (gRPC plugins)."
+  value       = mcptls_gateway_cert.this.grpc_client_env
+}
+
+output "server_env" {
+  description = "Each plugin server's env map, by plugin name."
+  value       = { for name, c in mcptls_plugin_cert.this : name => c.server_env }
+}
+
+output "transports" {
+  description = "How the gateway reaches each external plugin: mcp, grpc or unix_socket."
+  value       = { for name, p in data.mcptls_plugin_config.this.external_plugins : name => p.transport }
+}
+
+output "files" {
+  description = "The certs/mcp tree: relative path to content and mode. Write it with hashicorp/local, for_each over file_paths."
+  value       = local.files
+  sensitive   = true
+}
+
+output "file_paths" {
+  description = "The relative paths of files, for for_each (paths are not secret)."
+  value       = nonsensitive(toset(keys(local.files)))
+}
+
+output "trust_bundle_pem" {
+  description = "Every CA certificate a party must trust now (each ca.crt)."
+  value       = mcptls_ca.this.trust_bundle_pem
+}
+
+output "ca_cert_pem" {
+  description = "The CA certificate that signs now."
+  value       = mcptls_ca.this.cert_pem
+}
+
+output "rotation_phase" {
+  description = "The CA's rotation phase: stable, staged or promoted."
+  value       = mcptls_ca.this.rotation_phase
+}
+
+output "expiry" {
+  description = "Per certificate (ca, gateway, plugins/<name>): not_after and days_left, as make certs-mcp-check shows them."
+  value       = { for name, c in data.mcptls_cert_check.this.certificates : name => { not_after = c.not_after, days_left = c.days_left } }
+}
+
+output "expiring" {
+  description = "Certificates with fewer than expiry_warning_days days left."
+  value       = data.mcptls_cert_check.this.expiring
+}
+
+output "kubernetes" {
+  description = "Per certificate, a Kubernetes TLS secret's data (tls.crt, tls.key, ca.crt) and the env map for the secret mounted at kubernetes_mount_dir."
+  sensitive   = true
+  value = {
+    gateway = {
+      secret_data = { "tls.crt" = mcptls_gateway_cert.this.cert_pem, "tls.key" = mcptls_gateway_cert.this.private_key_pem, "ca.crt" = mcptls_gateway_cert.this.trust_bundle_pem }
+      env         = provider::mcptls::mounted_env(merge(mcptls_gateway_cert.this.client_env, mcptls_gateway_cert.this.grpc_client_env), var.kubernetes_mount_dir)
+    }
+    plugins = { for name, c in mcptls_plugin_cert.this : name => {
+      secret_data = { "tls.crt" = c.cert_pem, "tls.key" = c.private_key_pem, "ca.crt" = c.trust_bundle_pem }
+      env         = provider::mcptls::mounted_env(c.server_env, var.kubernetes_mount_dir)
+    } }
+  }
+}
