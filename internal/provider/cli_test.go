@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -32,6 +33,74 @@ type cliWorkspace struct {
 	tf  string
 	dir string
 	env []string
+}
+
+// localProviderVersion is hashicorp/local v2.9.0's release commit (GNUmakefile's
+// LOCAL_PROVIDER_VERSION); localProvider is where it is built, once.
+const localProviderVersion = "v1.4.1-0.20260513075820-3561e410f9fe"
+
+var localProvider = struct {
+	once sync.Once
+	dir  string
+	err  error
+	out  []byte
+}{}
+
+// withLocalProvider lets the workspace's CLI run hashicorp/local through
+// dev_overrides, built into the tools cache (as make local-provider does) when missing.
+func (w *cliWorkspace) withLocalProvider() *cliWorkspace {
+	w.t.Helper()
+	localProvider.once.Do(func() {
+		home, _ := os.UserHomeDir()
+		localProvider.dir = filepath.Join(home, ".cache", "mcptls-tools", "bin")
+		if _, err := os.Stat(filepath.Join(localProvider.dir, "terraform-provider-local")); err == nil {
+			return
+		}
+		cmd := exec.Command("go", "install", "github.com/terraform-providers/terraform-provider-local@"+localProviderVersion)
+		cmd.Env = append(os.Environ(), "GOBIN="+localProvider.dir)
+		localProvider.out, localProvider.err = cmd.CombinedOutput()
+	})
+	if localProvider.err != nil {
+		w.t.Fatalf("go install hashicorp/local: %v\n%s", localProvider.err, localProvider.out)
+	}
+	rc := `provider_installation {
+  dev_overrides {
+    "mcptls/mcptls"   = "` + builtProvider.dir + `"
+    "hashicorp/local" = "` + localProvider.dir + `"
+  }
+  direct {}
+}
+`
+	if err := os.WriteFile(filepath.Join(w.dir, ".terraformrc"), []byte(rc), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+	return w
+}
+
+// copyTree copies a directory of the repository (examples) into the workspace.
+func (w *cliWorkspace) copyTree(from, to string) {
+	w.t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if strings.HasPrefix(rel, ".terraform") || strings.Contains(rel, "tfstate") || strings.HasPrefix(rel, "certs") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(w.dir, to, rel)
+		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o600)
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 // newCLIWorkspace copies files into a new directory; it skips unless make test

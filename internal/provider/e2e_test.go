@@ -3,30 +3,29 @@ package provider
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// TestEndToEndForEach applies examples/quickstart with the built provider binary
-// through dev_overrides, as a user would: for_each over external_plugins, then a
-// second plan that must be empty. ECDSA keeps it fast.
-func TestEndToEndForEach(t *testing.T) {
+// TestEndToEndQuickstart applies examples/quickstart as a user does (the
+// module, for_each over the TLS plugins, hashicorp/local writing the tree)
+// through dev_overrides: the second plan is empty, the files have the
+// Makefile's modes, and a plugin removed from config.yaml loses its files.
+func TestEndToEndQuickstart(t *testing.T) {
 	t.Parallel()
-	files := map[string][]byte{}
-	for _, name := range []string{"main.tf", "config.yaml"} {
-		data, err := os.ReadFile(filepath.Join("../../examples/quickstart", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[name] = data
-	}
-	w := newCLIWorkspace(t, files)
-	w.mustRun("apply", "-auto-approve", "-input=false", "-var", "key_algorithm=ECDSA")
-	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-var", "key_algorithm=ECDSA"); err != nil {
+	w := newCLIWorkspace(t, map[string][]byte{}).withLocalProvider()
+	w.copyTree("../../examples/modules", "examples/modules")
+	w.copyTree("../../examples/quickstart", "examples/quickstart")
+	qs := filepath.Join(w.dir, "examples", "quickstart")
+	run := func(args ...string) string { return w.mustRun(append([]string{"-chdir=" + qs}, args...)...) }
+	run("get")
+	run("apply", "-auto-approve", "-input=false", "-var", "key_algorithm=ECDSA")
+	if out, err := w.run("-chdir="+qs, "plan", "-detailed-exitcode", "-input=false", "-var", "key_algorithm=ECDSA"); err != nil {
 		t.Fatalf("second plan is not empty: %v\n%s", err, out)
 	}
-	out := w.mustRun("output", "-json", "server_env")
+	out := run("output", "-json", "server_env")
 	var env map[string]map[string]string
 	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &env); err != nil {
 		t.Fatalf("%v: %s", err, out)
@@ -35,5 +34,118 @@ func TestEndToEndForEach(t *testing.T) {
 	if len(env) != 2 || env["DenyListPlugin"]["PLUGINS_SERVER_PORT"] != "3000" || env["DenyListPlugin"]["PLUGINS_TRANSPORT"] != "http" ||
 		env["OPAPluginFilter"]["PLUGINS_GRPC_SERVER_SSL_CERTFILE"] != "certs/mcp/plugins/OPAPluginFilter/server.crt" || env["OPAPluginFilter"]["PLUGINS_GRPC_SERVER_SSL_CLIENT_AUTH"] != "require" {
 		t.Errorf("server_env = %v", env)
+	}
+	certs := filepath.Join(qs, "certs", "mcp")
+	for rel, mode := range map[string]os.FileMode{
+		"ca/ca.crt": 0o644, "ca/ca.key": 0o600, "gateway/client.crt": 0o644, "gateway/client.key": 0o600, "gateway/client.pem": 0o600, "gateway/ca.crt": 0o644,
+		"plugins/DenyListPlugin/server.crt": 0o644, "plugins/DenyListPlugin/server.key": 0o600, "plugins/DenyListPlugin/ca.crt": 0o644,
+		"plugins/OPAPluginFilter/server.key": 0o600,
+	} {
+		info, err := os.Stat(filepath.Join(certs, rel))
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+			continue
+		}
+		if info.Mode().Perm() != mode {
+			t.Errorf("%s has mode %o, want %o", rel, info.Mode().Perm(), mode)
+		}
+	}
+	// Remove the gRPC plugin from the gateway's config: its files go.
+	config, err := os.ReadFile(filepath.Join(qs, "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(config), `  - name: "OPAPluginFilter"`)
+	end := strings.Index(string(config), `  - name: "LLMGuardPlugin"`)
+	if err := os.WriteFile(filepath.Join(qs, "config.yaml"), []byte(string(config[:start])+string(config[end:])), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run("apply", "-auto-approve", "-input=false", "-var", "key_algorithm=ECDSA")
+	if _, err := os.Stat(filepath.Join(certs, "plugins", "OPAPluginFilter", "server.key")); !os.IsNotExist(err) {
+		t.Errorf("a removed plugin's key is still on disk: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(certs, "plugins", "DenyListPlugin", "server.key")); err != nil {
+		t.Errorf("a remaining plugin's key is gone: %v", err)
+	}
+	if out, err := w.run("-chdir="+qs, "plan", "-detailed-exitcode", "-input=false", "-var", "key_algorithm=ECDSA"); err != nil {
+		t.Fatalf("plan after removing a plugin is not empty: %v\n%s", err, out)
+	}
+}
+
+// TestEnvironmentsExample applies examples/environments: the module twice,
+// with two CAs. Each environment's env maps point at its own directory, its
+// certificates verify against its own CA and not against the other's, and
+// the second plan is empty.
+func TestEnvironmentsExample(t *testing.T) {
+	t.Parallel()
+	w := newCLIWorkspace(t, map[string][]byte{})
+	w.copyTree("../../examples/modules", "examples/modules")
+	w.copyTree("../../examples/environments", "examples/environments")
+	env := filepath.Join(w.dir, "examples", "environments")
+	run := func(args ...string) string { return w.mustRun(append([]string{"-chdir=" + env}, args...)...) }
+	run("get")
+	run("apply", "-auto-approve", "-input=false")
+	if out, err := w.run("-chdir="+env, "plan", "-detailed-exitcode", "-input=false"); err != nil {
+		t.Fatalf("second plan is not empty: %v\n%s", err, out)
+	}
+	var clientEnv map[string]map[string]string
+	decode(t, run("output", "-json", "client_env"), &clientEnv)
+	for name, dir := range map[string]string{"staging": "/etc/mcp/staging", "production": "/etc/mcp/production"} {
+		if got := clientEnv[name]["PLUGINS_CLIENT_MTLS_CERTFILE"]; got != dir+"/gateway/client.crt" {
+			t.Errorf("%s client_env points at %s", name, got)
+		}
+	}
+	var serverEnv map[string]map[string]map[string]string
+	decode(t, run("output", "-json", "server_env"), &serverEnv)
+	if serverEnv["production"]["OPAPluginFilter"]["PLUGINS_GRPC_SERVER_SSL_CA_CERTS"] != "/etc/mcp/production/plugins/OPAPluginFilter/ca.crt" {
+		t.Errorf("production server_env %v", serverEnv["production"])
+	}
+	var files map[string]map[string]struct{ Content string }
+	decode(t, run("output", "-json", "files"), &files)
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	openssl, err := exec.LookPath("openssl")
+	if err != nil {
+		t.Skip("openssl is not installed: the cross-environment check needs it")
+	}
+	for _, env := range []string{"staging", "production"} {
+		for _, ca := range []string{"staging", "production"} {
+			caFile := write(ca+"-ca.crt", files[ca]["ca/ca.crt"].Content)
+			for _, leaf := range []string{"gateway/client.crt", "plugins/DenyListPlugin/server.crt", "plugins/OPAPluginFilter/server.crt"} {
+				leafFile := write(env+"-"+strings.ReplaceAll(leaf, "/", "-"), files[env][leaf].Content)
+				out, err := exec.Command(openssl, "verify", "-CAfile", caFile, leafFile).CombinedOutput()
+				if ok := err == nil; ok != (env == ca) {
+					t.Errorf("%s's %s against the %s CA: verified=%v\n%s", env, leaf, ca, ok, out)
+				}
+			}
+		}
+	}
+}
+
+func decode(t *testing.T, out string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), v); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+}
+
+// TestTerraformCloudExampleValidates: the Terraform Cloud example (a cloud
+// block, nothing written to disk) is valid with the built provider; it
+// cannot be applied here.
+func TestTerraformCloudExampleValidates(t *testing.T) {
+	t.Parallel()
+	w := newCLIWorkspace(t, map[string][]byte{})
+	w.copyTree("../../examples/modules", "examples/modules")
+	w.copyTree("../../examples/terraform-cloud", "examples/terraform-cloud")
+	dir := filepath.Join(w.dir, "examples", "terraform-cloud")
+	w.mustRun("-chdir="+dir, "get")
+	if out := w.mustRun("-chdir="+dir, "validate", "-no-color"); !strings.Contains(out, "The configuration is valid") {
+		t.Errorf("validate: %s", out)
 	}
 }

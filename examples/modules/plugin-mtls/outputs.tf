@@ -54,17 +54,27 @@ output "expiring" {
   value       = data.mcptls_cert_check.this.expiring
 }
 
-output "kubernetes" {
-  description = "Per certificate, a Kubernetes TLS secret's data (tls.crt, tls.key, ca.crt) and the env map for the secret mounted at kubernetes_mount_dir."
+output "kubernetes_secret_data" {
+  description = "Per certificate (gateway, plugins/<name>), a Kubernetes TLS secret's data: tls.crt, tls.key and ca.crt (the trust bundle)."
   sensitive   = true
-  value = {
-    gateway = {
-      secret_data = { "tls.crt" = mcptls_gateway_cert.this.cert_pem, "tls.key" = mcptls_gateway_cert.this.private_key_pem, "ca.crt" = mcptls_gateway_cert.this.trust_bundle_pem }
-      env         = provider::mcptls::mounted_env(merge(mcptls_gateway_cert.this.client_env, mcptls_gateway_cert.this.grpc_client_env), var.kubernetes_mount_dir)
-    }
-    plugins = { for name, c in mcptls_plugin_cert.this : name => {
-      secret_data = { "tls.crt" = c.cert_pem, "tls.key" = c.private_key_pem, "ca.crt" = c.trust_bundle_pem }
-      env         = provider::mcptls::mounted_env(c.server_env, var.kubernetes_mount_dir)
-    } }
-  }
+  value = merge(
+    { gateway = { "tls.crt" = mcptls_gateway_cert.this.cert_pem, "tls.key" = mcptls_gateway_cert.this.private_key_pem, "ca.crt" = mcptls_gateway_cert.this.trust_bundle_pem } },
+    { for name, c in mcptls_plugin_cert.this : "plugins/${name}" => { "tls.crt" = c.cert_pem, "tls.key" = c.private_key_pem, "ca.crt" = c.trust_bundle_pem } },
+  )
+}
+
+output "kubernetes_env" {
+  description = "Per certificate (gateway, plugins/<name>), its env map with paths into the secret mounted at kubernetes_mount_dir."
+  value = merge(
+    { gateway = provider::mcptls::mounted_env(merge(mcptls_gateway_cert.this.client_env, mcptls_gateway_cert.this.grpc_client_env), var.kubernetes_mount_dir) },
+    { for name, c in mcptls_plugin_cert.this : "plugins/${name}" => provider::mcptls::mounted_env(c.server_env, var.kubernetes_mount_dir) },
+  )
+}
+
+output "revisions" {
+  description = "Per certificate, a number that changes whenever its secret must change (a new certificate, or a new trust bundle): a write-only sink's version."
+  value = merge(
+    { gateway = parseint(substr(sha256("${mcptls_gateway_cert.this.serial_number}${mcptls_ca.this.trust_bundle_pem}"), 0, 12), 16) },
+    { for name, c in mcptls_plugin_cert.this : "plugins/${name}" => parseint(substr(sha256("${c.serial_number}${mcptls_ca.this.trust_bundle_pem}"), 0, 12), 16) },
+  )
 }
