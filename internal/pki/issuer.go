@@ -45,6 +45,9 @@ func ParseCACertificate(certPEM string) (*x509.Certificate, error) {
 
 // ParseIssuer parses a CA certificate and its key and checks they belong together.
 func ParseIssuer(certPEM, keyPEM string) (*Issuer, error) {
+	if cached, ok := issuers.get(certPEM, keyPEM); ok {
+		return cached.(*Issuer), nil
+	}
 	cert, err := ParseCACertificate(certPEM)
 	if err != nil {
 		return nil, err
@@ -56,7 +59,9 @@ func ParseIssuer(certPEM, keyPEM string) (*Issuer, error) {
 	if !publicKeysEqual(cert.PublicKey, key.Public()) {
 		return nil, &KeyError{errors.New("the private key does not match the CA certificate's public key")}
 	}
-	return &Issuer{Cert: cert, Key: key}, nil
+	issuer := &Issuer{Cert: cert, Key: key}
+	issuers.put(issuer, certPEM, keyPEM)
+	return issuer, nil
 }
 
 // KeyMatches reports whether key is the private half of cert's public key.

@@ -399,3 +399,26 @@ func TestMutualTLSHandshake(t *testing.T) {
 		t.Error("hostname outside the SANs accepted")
 	}
 }
+
+// TestParseIssuerIsRemembered: the same CA inputs parse once per process; a
+// different key (or a failure) is never served from the cache.
+func TestParseIssuerIsRemembered(t *testing.T) {
+	t.Parallel()
+	issuer, caPEM, keyPEM := mustCA(t, ecdsaSpec(), time.Now(), 10)
+	_ = issuer
+	a, err := ParseIssuer(caPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ParseIssuer(caPEM, keyPEM)
+	if err != nil || a != b {
+		t.Errorf("parsed twice: %p %p %v", a, b, err)
+	}
+	_, _, otherKey := mustCA(t, ecdsaSpec(), time.Now(), 10)
+	if _, err := ParseIssuer(caPEM, otherKey); err == nil {
+		t.Error("a key of another CA accepted")
+	}
+	if _, err := ParseIssuer(caPEM, otherKey); err == nil {
+		t.Error("a key of another CA accepted the second time")
+	}
+}
