@@ -95,6 +95,15 @@ func TestAddTLSToTheGatewayConfig(t *testing.T) {
 		if got, want := added(t, in, out), mcpBlock(c.dir, c.verify, c.checkHostname, "      ", "  ")+grpcBlock(c.dir, "        ", "    "); got != want {
 			t.Errorf("added\n%s\nwant\n%s", got, want)
 		}
+		// Each as the last key of its block: after the url (and its comment),
+		// before the gRPC plugin's tags.
+		want := strings.NewReplacer(
+			"# behind the mesh\n", "# behind the mesh\n"+mcpBlock(c.dir, c.verify, c.checkHostname, "      ", "  "),
+			"\"opa.plugins.example.com:50051\"\n", "\"opa.plugins.example.com:50051\"\n"+grpcBlock(c.dir, "        ", "    "),
+		).Replace(in)
+		if out != want {
+			t.Errorf("got\n%s\nwant\n%s", out, want)
+		}
 		before, after := mustParse(t, in, pluginconfig.DefaultOptions()), mustParse(t, out, pluginconfig.DefaultOptions())
 		l := envmap.Layout{Dir: c.dir}
 		files := pluginconfig.TLSFiles{CertFile: l.GatewayCert(), KeyFile: l.GatewayKey(), CABundle: l.GatewayCA()}
