@@ -193,8 +193,17 @@ func (e *editor) plugin(p pluginconfig.Plugin, m ast.Node, at position) {
 	}
 	envSet := map[string]string{"mcp": "PLUGINS_CLIENT_MTLS_*", "grpc": "PLUGINS_GRPC_CLIENT_MTLS_*"}[key]
 	blockEntry, _ := e.t.lookup(m, key)
+	if blockEntry == nil {
+		e.problems = append(e.problems, &pluginconfig.Error{Line: at.line, Column: at.column,
+			Msg: fmt.Sprintf("plugin %q: mcptls cannot find its %s block in the file: write its tls block by hand", p.Name, key)})
+		return
+	}
 	block := e.t.resolve(blockEntry.Value)
 	tlsEntry, ownTLS := e.t.lookup(block, "tls")
+	if has && tlsEntry == nil {
+		e.fail(keyStart(blockEntry), "plugin %q: mcptls cannot find its %s.tls block in the file: write it by hand", p.Name, key)
+		return
+	}
 	if e.written[block] {
 		// Another plugin shares this block through an anchor: one edit serves both.
 		e.expect[p.Name] = true
@@ -216,10 +225,11 @@ func (e *editor) plugin(p pluginconfig.Plugin, m ast.Node, at position) {
 	e.written[block] = true
 	e.expect[p.Name] = true
 	var err error
+	step := blockStep(blockEntry, block)
 	if tlsEntry != nil && ownTLS {
-		err = e.replace(block, tlsEntry, want, at)
+		err = e.replace(block, tlsEntry, want, step, at)
 	} else {
-		err = e.insert(block, blockEntry, want, at)
+		err = e.insert(block, want, step, at)
 	}
 	if err != nil {
 		where := keyStart(blockEntry)
@@ -230,9 +240,23 @@ func (e *editor) plugin(p pluginconfig.Plugin, m ast.Node, at position) {
 	}
 }
 
+// blockStep is how much deeper the file nests block under its key entry: 2
+// when that cannot be seen (block is anchored elsewhere, or flow).
+func blockStep(entry *ast.MappingValueNode, block ast.Node) int {
+	entries := own(block)
+	if len(entries) == 0 || !direct(entry.Value, block) {
+		return 2
+	}
+	first, key := keyStart(entries[0]), keyStart(entry)
+	if d := first.column - key.column; d > 0 && d <= 8 && first.line > key.line {
+		return d
+	}
+	return 2
+}
+
 // insert adds `tls:` as the last key of block, a mapping the gateway reads as
-// the plugin's mcp or grpc (written under entry, or anchored elsewhere).
-func (e *editor) insert(block ast.Node, entry *ast.MappingValueNode, want mapping, at position) error {
+// the plugin's mcp or grpc; step is how deep the file nests.
+func (e *editor) insert(block ast.Node, want mapping, step int, at position) error {
 	if fm, ok := block.(*ast.MappingNode); ok && fm.IsFlowStyle {
 		return e.insertFlow(fm, want, at)
 	}
@@ -241,12 +265,6 @@ func (e *editor) insert(block ast.Node, entry *ast.MappingValueNode, want mappin
 		return errors.New("the block has no keys to line the new one up with")
 	}
 	first := keyStart(entries[0])
-	step := 2
-	if direct(entry.Value, block) {
-		if d := first.column - keyStart(entry).column; d > 0 && d <= 8 && first.line > keyStart(entry).line {
-			step = d
-		}
-	}
 	var b strings.Builder
 	mapping{{"tls", want}}.block(&b, strings.Repeat(" ", first.column-1), strings.Repeat(" ", step), e.nl)
 	after := lastLine(block) + 1
@@ -285,7 +303,7 @@ func (e *editor) insertFlow(m *ast.MappingNode, want mapping, at position) error
 		sep = " "
 	}
 	o := e.original(end)
-	if off, ok := e.orig.offset(o); !ok || e.orig.s[off] != '}' {
+	if off, ok := e.orig.offset(o); !ok || off >= len(e.orig.s) || e.orig.s[off] != '}' {
 		return errors.New("its closing brace comes out of a template")
 	}
 	e.edits = append(e.edits, edit{from: o, to: o, text: sep + "tls: " + want.flow(), at: at})
@@ -312,7 +330,7 @@ func (e *editor) tokenBefore(p position) token.Type {
 }
 
 // replace writes want over the tls entry written in block.
-func (e *editor) replace(block ast.Node, tlsEntry *ast.MappingValueNode, want mapping, at position) error {
+func (e *editor) replace(block ast.Node, tlsEntry *ast.MappingValueNode, want mapping, step int, at position) error {
 	if names := e.t.anchorsIn(tlsEntry); len(names) > 0 {
 		return fmt.Errorf("the old block defines %s, which an alias elsewhere uses", strings.Join(names, ", "))
 	}
@@ -328,19 +346,33 @@ func (e *editor) replace(block ast.Node, tlsEntry *ast.MappingValueNode, want ma
 		return nil
 	}
 	k := keyStart(tlsEntry)
-	if line := []rune(e.text.line(k.line)); k.column-1 > len(line) || strings.TrimSpace(string(line[:k.column-1])) != "" {
+	line := []rune(e.text.line(k.line))
+	if k.column-1 > len(line) || strings.TrimSpace(string(line[:k.column-1])) != "" {
 		return errors.New("the `tls` key does not start its line")
 	}
-	step := 2
-	if sub := own(e.t.resolve(tlsEntry.Value)); len(sub) > 0 && direct(tlsEntry.Value, e.t.resolve(tlsEntry.Value)) {
-		if d := keyStart(sub[0]).column - k.column; d > 0 && d <= 8 {
-			step = d
-		}
+	if _, null := tlsEntry.Value.(*ast.NullNode); null && emptyAfterKey(string(line[k.column-1:])) {
+		// `tls:` with nothing after it (a comment at most): the block goes
+		// under the key, which stays as written.
+		var b strings.Builder
+		want.block(&b, strings.Repeat(" ", k.column-1+step), strings.Repeat(" ", step), e.nl)
+		e.edits = append(e.edits, edit{from: position{k.line + 1, 1}, to: position{k.line + 1, 1}, text: b.String(), at: at})
+		return nil
 	}
 	var b strings.Builder
 	mapping{{"tls", want}}.block(&b, strings.Repeat(" ", k.column-1), strings.Repeat(" ", step), e.nl)
 	e.edits = append(e.edits, edit{from: position{k.line, 1}, to: position{lastLine(tlsEntry) + 1, 1}, text: b.String(), at: at})
 	return nil
+}
+
+// emptyAfterKey is true when a key's line holds no value: `tls:` and
+// blanks, or a comment.
+func emptyAfterKey(rest string) bool {
+	i := strings.Index(rest, ":")
+	if i < 0 {
+		return false
+	}
+	after := strings.TrimSpace(rest[i+1:])
+	return after == "" || strings.HasPrefix(after, "#")
 }
 
 // apply splices the edits into the file as written, last first.

@@ -165,8 +165,8 @@ func TestAddTLSToExistingBlocks(t *testing.T) {
     mcp:
       proto: SSE
       url: wss://empty.example.com/mcp
-      tls:
-      # the block is null: the env set applies
+      tls:   # null: the env set applies
+      reconnect_delay: 0.5
 `
 	// Default: refuse, naming the block, what differs and both ways out; a
 	// block equal to mcptls's (Same, verify defaulting to true) is no conflict.
@@ -189,8 +189,10 @@ func TestAddTLSToExistingBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Under the null key, which stays with its comment.
 	emptyBlock := mcpBlock("/app/certs", true, true, "      ", "  ")
-	if want := strings.Replace(in, "      tls:\n      # the block", emptyBlock+"      # the block", 1); out != want {
+	filled := strings.Replace(emptyBlock, "      tls:\n", "      tls:   # null: the env set applies\n", 1)
+	if want := strings.Replace(in, "      tls:   # null: the env set applies\n", filled, 1); out != want {
 		t.Errorf("keep:\n%s\nwant\n%s", out, want)
 	}
 	f := mustParse(t, out, pluginconfig.DefaultOptions())
@@ -205,7 +207,7 @@ func TestAddTLSToExistingBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	handOld := "      tls:   # written by hand\n        verify: true\n        keyfile_password: secret   # not ours\n"
-	want := strings.Replace(strings.Replace(in, handOld, emptyBlock, 1), "      tls:\n      # the block", emptyBlock+"      # the block", 1)
+	want := strings.Replace(strings.Replace(in, handOld, emptyBlock, 1), "      tls:   # null: the env set applies\n", filled, 1)
 	if out != want {
 		t.Errorf("replace:\n%s\nwant\n%s", out, want)
 	}
