@@ -511,3 +511,43 @@ func TestVerifyCatchesAnyOtherChange(t *testing.T) {
 		}
 	}
 }
+
+// The gateway's own plugins/external/config.yaml, moved to https: each of its
+// three plugins gets mcp.tls above the commented-out examples, nothing else
+// moves. Its URLs are 127.0.0.1, so SSRF protection is off, as it must be on
+// that gateway.
+func TestAddTLSToTheGatewaysOwnFile(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../pluginconfig/testdata/gateway-external-config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := strings.ReplaceAll(string(b), "http://", "https://")
+	opts := DefaultOptions()
+	opts.Config.SSRFProtection = false
+	opts.CheckHostname = false
+	out, err := AddTLS(in, "certs/mcp", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := mcpBlock("certs/mcp", true, false, "      ", "  ")
+	if got := added(t, in, out); got != block+block+block {
+		t.Errorf("added\n%s", got)
+	}
+	if !strings.Contains(out, "url: https://127.0.0.1:3000/mcp\n"+block+"      # tls:\n") {
+		t.Errorf("DenyListPlugin's block is not right after its url:\n%s", out)
+	}
+	f := mustParse(t, out, opts.Config)
+	for _, p := range f.Plugins {
+		if p.MCP.TLS == nil || p.MCP.TLS.CertFile != "certs/mcp/gateway/client.crt" || p.MCP.TLS.CheckHostname {
+			t.Errorf("%s: %+v", p.Name, p.MCP.TLS)
+		}
+	}
+	pyyaml(t, out, func(t *testing.T, doc any) {
+		for _, name := range []string{"DenyListPlugin", "OPAPluginFilter", "LLMGuardPlugin"} {
+			expectFields(t, pyPlugin(doc, name), map[string]any{"mcp.tls.ca_bundle": "certs/mcp/gateway/ca.crt", "mcp.tls.check_hostname": false, "mcp.tls.verify": true})
+		}
+		expectFields(t, pyPlugin(doc, "OPAPluginFilter"), map[string]any{"priority": 10, "mcp.url": "https://127.0.0.1:8000/mcp"})
+		expectFields(t, doc, map[string]any{"plugin_dirs.2": "/etc/mcpgateway/plugins", "plugin_settings.plugin_health_check_interval": 60})
+	})
+}
