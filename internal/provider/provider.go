@@ -73,8 +73,11 @@ func (p *mcptlsProvider) DataSources(context.Context) []func() datasource.DataSo
 }
 
 func (p *mcptlsProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{newServerEnvFunction, newClientEnvFunction, newGRPCServerEnvFunction, newGRPCClientEnvFunction,
-		newFilesFunction, newMountedEnvFunction}
+	return []func() function.Function{
+		newServerEnvFunction, newClientEnvFunction, newGRPCServerEnvFunction, newGRPCClientEnvFunction,
+		newFilesFunction, newMountedEnvFunction,
+		newMCPClientTLSYAMLFunction, newGRPCClientTLSYAMLFunction, newServerSettingsYAMLFunction, newGRPCServerSettingsYAMLFunction, newPluginConfigTLSYAMLFunction,
+	}
 }
 
 // providerData is what Configure hands to resources and data sources.

@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig"
+	"github.com/mcptls/terraform-provider-mcptls/internal/yamlrender"
+)
+
+// plugin_config_tls_yaml(content, cert_dir, options...): the gateway's
+// config.yaml with the client tls blocks filled in (yamlrender.AddTLS).
+// options is variadic so the common call needs none; it is one object whose
+// attributes are all optional, hence dynamic (an object parameter would make
+// every attribute required).
+
+type pluginConfigTLSYAMLFunction struct{}
+
+func newPluginConfigTLSYAMLFunction() function.Function { return pluginConfigTLSYAMLFunction{} }
+
+// Argument positions, for errors.
+const (
+	argContent = iota
+	argCertDir
+	argOptions
+)
+
+func (pluginConfigTLSYAMLFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "plugin_config_tls_yaml"
+}
+
+func (pluginConfigTLSYAMLFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "The gateway's config.yaml with mcp.tls and grpc.tls filled in for every plugin reached over TLS.",
+		Description: "Returns content with a `tls:` block added to every external plugin the gateway reaches over TLS: `mcp.tls` for MCP at an https or wss URL without uds, " +
+			"`grpc.tls` for gRPC at a target. The blocks point at <cert_dir>/gateway/ as client_env and grpc_client_env do. Everything else is kept byte for byte: " +
+			"comments, order, quoting, anchors, `{{ env.NAME }}` templates, other plugins and settings. A file the gateway would refuse is an error naming its line and column.",
+		Parameters: []function.Parameter{
+			function.StringParameter{Name: "content", Description: "The gateway's plugin config.yaml, e.g. file(\"plugins/config.yaml\")."},
+			yamlCertDirParam,
+		},
+		VariadicParameter: function.DynamicParameter{Name: "options", AllowNullValue: true, Description: "At most one object (or null), every attribute optional: " +
+			"verify (bool, default true) and check_hostname (bool, default true) for the mcp.tls blocks; " +
+			"existing_tls (\"error\" (default), \"keep\" or \"replace\"): what to do with a tls block a plugin already has that differs from mcptls's (a block equal to it is left alone); " +
+			"ssrf_protection (bool, default true) and template_env (map of strings) read the file as the data source mcptls_plugin_config does. " +
+			"Templates stay in the output as written; template_env only lets mcptls read the file."},
+		Return: function.StringReturn{},
+	}
+}
+
+func (pluginConfigTLSYAMLFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var content, certDir string
+	var options types.Tuple
+	if resp.Error = req.Arguments.Get(ctx, &content, &certDir, &options); resp.Error != nil {
+		return
+	}
+	opts, known, ferr := readTLSOptions(options)
+	if ferr != nil {
+		resp.Error = ferr
+		return
+	}
+	if !known {
+		resp.Error = resp.Result.Set(ctx, types.StringUnknown())
+		return
+	}
+	out, err := yamlrender.AddTLS(content, certDir, opts)
+	var argErr *yamlrender.ArgError
+	switch {
+	case err == nil:
+		resp.Error = resp.Result.Set(ctx, out)
+	case errors.As(err, &argErr) && argErr.Arg == "cert_dir":
+		resp.Error = function.NewArgumentFuncError(argCertDir, err.Error())
+	case errors.As(err, &argErr):
+		resp.Error = function.NewArgumentFuncError(argOptions, "options."+err.Error())
+	default:
+		resp.Error = function.NewArgumentFuncError(argContent, contentError(err))
+	}
+}
+
+// contentError words the problems of a config text, one per line.
+func contentError(err error) string {
+	problems, ok := pluginconfig.AsProblems(err)
+	if !ok {
+		return "content: " + err.Error()
+	}
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = "content: " + p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+var tlsOptionNames = []string{"check_hostname", "existing_tls", "ssrf_protection", "template_env", "verify"}
+
+// readTLSOptions reads the variadic options; known is false when a value in
+// them is not known yet (the result is then unknown too). Terraform does not
+// call a function with a value that is not wholly known unless the parameter
+// allows it; this does not rely on that.
+func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.FuncError) {
+	opts := yamlrender.DefaultOptions()
+	elems := options.Elements()
+	if len(elems) > 1 {
+		return opts, false, function.NewArgumentFuncError(argOptions+1, fmt.Sprintf("options: give at most one options object, got %d arguments after cert_dir", len(elems)))
+	}
+	if len(elems) == 0 {
+		return opts, true, nil
+	}
+	fail := func(format string, args ...any) (yamlrender.Options, bool, *function.FuncError) {
+		return opts, false, function.NewArgumentFuncError(argOptions, fmt.Sprintf(format, args...))
+	}
+	v := elems[0]
+	if d, ok := v.(types.Dynamic); ok {
+		if d.IsUnknown() || d.IsUnderlyingValueUnknown() {
+			return opts, false, nil
+		}
+		if d.IsNull() || d.IsUnderlyingValueNull() {
+			return opts, true, nil
+		}
+		v = d.UnderlyingValue()
+	}
+	attrs, ok := attributes(v)
+	if !ok {
+		return fail("options must be an object such as { check_hostname = false }, got %s", v.Type(context.Background()))
+	}
+	names := make([]string, 0, len(attrs))
+	for name := range attrs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		a := attrs[name]
+		if a.IsUnknown() {
+			return opts, false, nil
+		}
+		if a.IsNull() {
+			continue
+		}
+		switch name {
+		case "verify", "check_hostname", "ssrf_protection":
+			b, ok := a.(basetypes.BoolValue)
+			if !ok {
+				return fail("options.%s must be true or false, got %s", name, a.Type(context.Background()))
+			}
+			switch name {
+			case "verify":
+				opts.Verify = b.ValueBool()
+			case "check_hostname":
+				opts.CheckHostname = b.ValueBool()
+			default:
+				opts.Config.SSRFProtection = b.ValueBool()
+			}
+		case "existing_tls":
+			s, ok := a.(basetypes.StringValue)
+			if !ok {
+				return fail("options.existing_tls must be \"error\", \"keep\" or \"replace\", got %s", a.Type(context.Background()))
+			}
+			opts.Existing = yamlrender.Existing(s.ValueString())
+		case "template_env":
+			env, ok := attributes(a)
+			if !ok {
+				return fail("options.template_env must be a map of strings, got %s", a.Type(context.Background()))
+			}
+			opts.Config.TemplateEnv = map[string]string{}
+			for k, ev := range env {
+				if ev.IsUnknown() {
+					return opts, false, nil
+				}
+				s, ok := ev.(basetypes.StringValue)
+				if !ok || s.IsNull() {
+					return fail("options.template_env.%s must be a string (quote it), got %s", k, ev.Type(context.Background()))
+				}
+				opts.Config.TemplateEnv[k] = s.ValueString()
+			}
+		default:
+			return fail("options has no attribute %q: the options are %s", name, strings.Join(tlsOptionNames, ", "))
+		}
+	}
+	return opts, true, nil
+}
+
+// attributes reads an object or a map.
+func attributes(v attr.Value) (map[string]attr.Value, bool) {
+	switch o := v.(type) {
+	case basetypes.ObjectValue:
+		return o.Attributes(), true
+	case basetypes.MapValue:
+		return o.Elements(), true
+	}
+	return nil, false
+}
