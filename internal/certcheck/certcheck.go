@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
 // Role is what a certificate is for.
@@ -324,7 +326,7 @@ func purpose(cert *x509.Certificate, role Role) (ok bool, notes, problems []stri
 		case len(cert.ExtKeyUsage) == 0 && len(cert.UnknownExtKeyUsage) == 0:
 			notes = append(notes, "no extended key usage ("+makefileProfile+"): accepted for any purpose; "+tool+" sets "+wantName)
 		case !hasEKU(cert, want):
-			problems = append(problems, fmt.Sprintf("wrong purpose: its extended key usage is %s, without %s", ekuNames(cert), wantName))
+			problems = append(problems, fmt.Sprintf("wrong purpose: its extended key usage is %s, without %s", pki.ExtKeyUsageNames(cert), wantName))
 		}
 		if cert.KeyUsage != 0 && cert.KeyUsage&usages == 0 {
 			problems = append(problems, "wrong purpose: its key usage does not allow "+use)
@@ -345,28 +347,6 @@ func hasEKU(cert *x509.Certificate, want x509.ExtKeyUsage) bool {
 		}
 	}
 	return false
-}
-
-var ekuName = map[x509.ExtKeyUsage]string{
-	x509.ExtKeyUsageServerAuth: "serverAuth", x509.ExtKeyUsageClientAuth: "clientAuth",
-	x509.ExtKeyUsageCodeSigning: "codeSigning", x509.ExtKeyUsageEmailProtection: "emailProtection",
-	x509.ExtKeyUsageTimeStamping: "timeStamping", x509.ExtKeyUsageOCSPSigning: "OCSPSigning",
-}
-
-func ekuNames(cert *x509.Certificate) string {
-	var names []string
-	for _, u := range cert.ExtKeyUsage {
-		if n, ok := ekuName[u]; ok {
-			names = append(names, n)
-		} else {
-			names = append(names, fmt.Sprintf("usage %d", int(u)))
-		}
-	}
-	for _, oid := range cert.UnknownExtKeyUsage {
-		names = append(names, oid.String())
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
 }
 
 // Summary is what a caller reports over all results.

@@ -169,6 +169,11 @@ func ParsePrivateKey(pemText string) (crypto.Signer, error) {
 		}
 		return nil, errors.New("private key DER is malformed")
 	}
+	return supportedSigner(key)
+}
+
+// supportedSigner takes a parsed private key that this package can use.
+func supportedSigner(key any) (crypto.Signer, error) {
 	signer, ok := key.(crypto.Signer)
 	if !ok {
 		return nil, fmt.Errorf("unsupported private key type %T", key)

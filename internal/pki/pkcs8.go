@@ -497,12 +497,5 @@ func parseDecryptedPKCS8(der []byte) (crypto.Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the decrypted private key (algorithm %s) is not supported or malformed", outer.Algorithm.Algorithm)
 	}
-	signer, ok := key.(crypto.Signer)
-	if !ok {
-		return nil, fmt.Errorf("unsupported private key type %T", key)
-	}
-	if _, err := SpecOf(signer.Public()); err != nil {
-		return nil, err
-	}
-	return signer, nil
+	return supportedSigner(key)
 }

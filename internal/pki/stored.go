@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sort"
 	"strings"
 )
 
@@ -138,24 +139,27 @@ func checkKind(p Profile, cert *x509.Certificate) error {
 		}
 	}
 	return storedError(PartCertificate, "the certificate %q has extended key usage %s but not %s: it is not a %s",
-		cert.Subject.String(), extKeyUsageNames(cert), name, p)
+		cert.Subject.String(), ExtKeyUsageNames(cert), name, p)
 }
 
-func extKeyUsageNames(cert *x509.Certificate) string {
+// ExtKeyUsageNames lists a certificate's extended key usages by name, sorted,
+// for messages.
+func ExtKeyUsageNames(cert *x509.Certificate) string {
 	names := map[x509.ExtKeyUsage]string{x509.ExtKeyUsageServerAuth: "serverAuth", x509.ExtKeyUsageClientAuth: "clientAuth",
 		x509.ExtKeyUsageCodeSigning: "codeSigning", x509.ExtKeyUsageEmailProtection: "emailProtection",
-		x509.ExtKeyUsageTimeStamping: "timeStamping", x509.ExtKeyUsageOCSPSigning: "OCSPSigning"}
+		x509.ExtKeyUsageTimeStamping: "timeStamping", x509.ExtKeyUsageOCSPSigning: "OCSPSigning", x509.ExtKeyUsageAny: "anyExtendedKeyUsage"}
 	var out []string
 	for _, u := range cert.ExtKeyUsage {
 		if n, ok := names[u]; ok {
 			out = append(out, n)
 		} else {
-			out = append(out, fmt.Sprintf("#%d", int(u)))
+			out = append(out, fmt.Sprintf("usage %d", int(u)))
 		}
 	}
 	for _, oid := range cert.UnknownExtKeyUsage {
 		out = append(out, oid.String())
 	}
+	sort.Strings(out)
 	return strings.Join(out, ", ")
 }
 

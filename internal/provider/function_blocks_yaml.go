@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
 	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
@@ -32,17 +31,7 @@ func (f yamlFunction) Definition(_ context.Context, _ function.DefinitionRequest
 }
 
 func (f yamlFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	args := make([]any, len(f.params))
-	for i, p := range f.params {
-		switch p.(type) {
-		case function.StringParameter:
-			args[i] = new(string)
-		case function.BoolParameter:
-			args[i] = new(bool)
-		case function.NumberParameter:
-			args[i] = new(types.Number)
-		}
-	}
+	args := argumentTargets(f.params)
 	if resp.Error = req.Arguments.Get(ctx, args...); resp.Error != nil {
 		return
 	}

@@ -31,9 +31,10 @@ func (f envFunction) Definition(_ context.Context, _ function.DefinitionRequest,
 	resp.Definition = function.Definition{Summary: f.summary, Description: f.description, Parameters: f.params, Return: function.MapReturn{ElementType: types.StringType}}
 }
 
-func (f envFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	args := make([]any, len(f.params))
-	for i, p := range f.params {
+// argumentTargets makes a variable of the right type for each parameter.
+func argumentTargets(params []function.Parameter) []any {
+	args := make([]any, len(params))
+	for i, p := range params {
 		switch p.(type) {
 		case function.StringParameter:
 			args[i] = new(string)
@@ -45,6 +46,11 @@ func (f envFunction) Run(ctx context.Context, req function.RunRequest, resp *fun
 			args[i] = new(map[string]string)
 		}
 	}
+	return args
+}
+
+func (f envFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	args := argumentTargets(f.params)
 	if resp.Error = req.Arguments.Get(ctx, args...); resp.Error != nil {
 		return
 	}
