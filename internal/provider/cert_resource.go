@@ -20,8 +20,11 @@ import (
 // certKind is what distinguishes the three certificate resources.
 type certKind struct {
 	typeSuffix string
-	schema     func() schema.Schema
-	newModel   func() certModel
+	// profile is what the resource issues, known without decoding a model so
+	// that Read stays cheap.
+	profile  pki.Profile
+	schema   func() schema.Schema
+	newModel func() certModel
 }
 
 // certResource runs the lifecycle shared by mcptls_ca, mcptls_gateway_cert and
@@ -142,7 +145,7 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if !req.State.Raw.IsNull() {
 		reissue = reissueNoteIn(ctx, req.Private)
 	}
-	ca := r.kind.profile() == pki.ProfileCA
+	ca := r.kind.profile == pki.ProfileCA
 	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && reissue == nil && !ca {
 		// A plan that is the prior state (every no-op plan) only needs the
 		// renewal check, which reads two attributes instead of decoding the
@@ -244,7 +247,7 @@ func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("cert_pem"), &certPEM)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("private_key_pem"), &keyPEM)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("not_after"), &notAfter)...)
-	if r.kind.profile() != pki.ProfileCA {
+	if r.kind.profile != pki.ProfileCA {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ca_cert_pem"), &caPEM)...)
 	}
 	if resp.Diagnostics.HasError() {
@@ -335,13 +338,13 @@ func (r *certResource) ImportState(ctx context.Context, req resource.ImportState
 		}
 	}
 	if cert, err := pki.ParseCertificate(m.fields().CertPEM.ValueString()); err == nil {
-		if missing := pki.ProfileShortfalls(r.kind.profile(), cert); len(missing) > 0 {
+		if missing := pki.ProfileShortfalls(r.kind.profile, cert); len(missing) > 0 {
 			address := "mcptls_" + r.kind.typeSuffix
 			resp.Diagnostics.AddAttributeWarning(path.Root("cert_pem"), "Imported certificate falls short of this provider's profile",
 				fmt.Sprintf("The %s in %s was adopted as it is, but it falls short of what this provider issues (%s): %s. "+
 					"It keeps working wherever it works today. To replace it with a certificate of this provider's profile, run "+
 					"terraform apply -replace=%s.NAME with the address you imported it to.",
-					r.kind.profile(), req.ID, r.kind.profile().Extensions(), strings.Join(missing, "; "), address))
+					r.kind.profile, req.ID, r.kind.profile.Extensions(), strings.Join(missing, "; "), address))
 		}
 	}
 	resp.Diagnostics.Append(m.derive(m)...)

@@ -37,6 +37,7 @@ type caModel struct {
 func NewCAResource() resource.Resource {
 	return &certResource{kind: certKind{
 		typeSuffix: "ca",
+		profile:    pki.ProfileCA,
 		newModel:   func() certModel { return &caModel{} },
 		schema: func() schema.Schema {
 			return schema.Schema{

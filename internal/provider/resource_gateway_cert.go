@@ -30,6 +30,7 @@ type gatewayModel struct {
 func NewGatewayCertResource() resource.Resource {
 	return &certResource{kind: certKind{
 		typeSuffix: "gateway_cert",
+		profile:    pki.ProfileClient,
 		newModel:   func() certModel { return &gatewayModel{} },
 		schema: func() schema.Schema {
 			return schema.Schema{

@@ -45,6 +45,7 @@ type pluginModel struct {
 func NewPluginCertResource() resource.Resource {
 	return &certResource{kind: certKind{
 		typeSuffix: "plugin_cert",
+		profile:    pki.ProfileServer,
 		newModel:   func() certModel { return &pluginModel{} },
 		schema: func() schema.Schema {
 			return schema.Schema{

@@ -34,7 +34,7 @@ func (r *certResource) upgradeFromV0(_ context.Context, req resource.UpgradeStat
 		data, _ := json.Marshal(value)
 		state[name] = data
 	}
-	if r.kind.profile() == pki.ProfileCA {
+	if r.kind.profile == pki.ProfileCA {
 		set("rotation_overlap_days", pki.DefaultRotationOverlapDays)
 		set("trust_bundle_pem", state["cert_pem"])
 		set("next_cert_pem", nil)

@@ -11,18 +11,6 @@ import (
 	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
-// profile is the kind of certificate the resource issues (what its model's
-// request says), known without decoding a model so that Read stays cheap.
-func (k certKind) profile() pki.Profile {
-	switch k.typeSuffix {
-	case "gateway_cert":
-		return pki.ProfileClient
-	case "plugin_cert":
-		return pki.ProfileServer
-	}
-	return pki.ProfileCA
-}
-
 // storedAttribute names the attribute a pki.CheckStored error is about.
 func storedAttribute(err error) string {
 	part, _ := pki.PartOf(err)
@@ -72,7 +60,7 @@ func reissueNoteIn(ctx context.Context, private privateState) *reissueNote {
 // reissuing it would replace everything it signed. It returns the certificate
 // only when the check passed.
 func (r *certResource) checkStored(ctx context.Context, certPEM, keyPEM, caPEM string, private privateState, diags *diag.Diagnostics) *x509.Certificate {
-	profile := r.kind.profile()
+	profile := r.kind.profile
 	cert, err := pki.CheckStored(profile, certPEM, keyPEM, caPEM)
 	if err == nil {
 		if reissueNoteIn(ctx, private) != nil { // state was repaired by hand since

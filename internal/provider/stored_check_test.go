@@ -25,7 +25,7 @@ func TestKindProfileMatchesRequest(t *testing.T) {
 		if diags.HasError() {
 			t.Fatal(diags)
 		}
-		if got := r.kind.profile(); got != req.Profile {
+		if got := r.kind.profile; got != req.Profile {
 			t.Errorf("%s: profile() = %v, request() issues %v", r.kind.typeSuffix, got, req.Profile)
 		}
 	}
