@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -13,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
 func TestAccGatewayCert_inputsAndEnv(t *testing.T) {
@@ -203,4 +207,32 @@ func writeFiles(dir string, files map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// TestAccPluginCert_makefileName: a name the gateway and the Makefile accept
+// but DNS does not is issued with the Makefile's SANs (and a warning).
+func TestAccPluginCert_makefileName(t *testing.T) {
+	t.Parallel()
+	p := "mcptls_plugin_cert.p"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps: []resource.TestStep{{
+			Config: caConfig + leafConfig("mcptls_plugin_cert", "p", "  name = \"My_Plugin\"\n  url = \"https://plugin.example.com:8443/mcp\""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(p, tfjsonpath.New("common_name"), knownvalue.StringExact("mcp-plugin-My_Plugin")),
+				statecheck.ExpectKnownValue(p, tfjsonpath.New("server_env").AtMapKey("PLUGINS_SERVER_SSL_CERTFILE"), knownvalue.StringExact("certs/mcp/plugins/My_Plugin/server.crt")),
+			},
+			Check: func(s *terraform.State) error {
+				cert, err := pki.ParseCertificate(s.RootModule().Resources[p].Primary.Attributes["cert_pem"])
+				if err != nil {
+					return err
+				}
+				if got := strings.Join(cert.DNSNames, ","); got != "localhost,mcp-plugin-My_Plugin,My_Plugin,plugin.example.com" {
+					return fmt.Errorf("SANs %s", got)
+				}
+				return nil
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
 }
