@@ -1,11 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/provider"
 )
@@ -19,11 +19,13 @@ func main() {
 	flag.Parse()
 	provider.QuietDiscardedLogs()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/mcptls/mcptls",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/mcptls/mcptls", func() tfprotov6.ProviderServer {
+		return provider.NewServer(provider.New(version)())
+	}, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -51,7 +51,8 @@ func (pluginConfigTLSYAMLFunction) Definition(_ context.Context, _ function.Defi
 			"verify (bool, default true) and check_hostname (bool, default true) for the mcp.tls blocks; " +
 			"existing_tls (\"error\" (default), \"keep\" or \"replace\"): what to do with a tls block a plugin already has that differs from mcptls's (a block equal to it is left alone); " +
 			"ssrf_protection (bool, default true) and template_env (map of strings) read the file as the data source mcptls_plugin_config does. " +
-			"Templates stay in the output as written; template_env only lets mcptls read the file."},
+			"Templates stay in the output as written; template_env only lets mcptls read the file. " +
+			"On OpenTofu (1.12.6) omit options or pass {}: it does not call a function with a literal null here and plans the result as unknown on every plan."},
 		Return: function.StringReturn{},
 	}
 }

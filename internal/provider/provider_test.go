@@ -2,11 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
@@ -31,8 +33,9 @@ func (c *fakeClock) Set(t time.Time) {
 }
 
 func factories(clock Clock) map[string]func() (tfprotov6.ProviderServer, error) {
+	p := NewWithClock("test", clock)()
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"mcptls": providerserver.NewProtocol6WithError(NewWithClock("test", clock)()),
+		"mcptls": func() (tfprotov6.ProviderServer, error) { return NewServer(p), nil },
 	}
 }
 
@@ -61,4 +64,10 @@ func TestProviderSchemaIsValid(t *testing.T) {
 	if _, err := factories(SystemClock{})["mcptls"](); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// underOpenTofu tells whether the acceptance engine is OpenTofu, for the
+// few places its behaviour is recorded apart from Terraform's.
+func underOpenTofu() bool {
+	return strings.Contains(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu")
 }
