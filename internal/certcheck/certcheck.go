@@ -76,27 +76,37 @@ type Result struct {
 	Problems []string
 }
 
-// Expiring reports whether the certificate has fewer than warningDays whole days
-// left (not_after - now < warningDays × 24 h), expired ones included.
+// Expiring reports whether the certificate has fewer than warningDays days
+// left (DaysLeft), expired ones included.
 func (r Result) Expiring(warningDays int64) bool {
 	return r.Parsed && r.DaysLeft < warningDays
 }
 
 const day = 24 * 60 * 60
 
-// DaysLeft is the whole days from now until notAfter, rounded down, so it is
-// negative exactly when now is after notAfter. It is computed in seconds, so a
-// not_after of 9999-12-31 does not overflow.
+// DaysLeft is the days from now until notAfter, a day begun counting as a
+// whole one: a certificate of validity_days has validity_days left right after
+// it is issued (its not_before is backdated by a few minutes and its not_after
+// as much, so a whole day is never quite left), 1 on its last day, 0 at
+// notAfter itself and negative once now is after it (a day begun since counting
+// as a whole one too). It is computed in seconds, so a not_after of 9999-12-31
+// does not overflow.
 func DaysLeft(notAfter, now time.Time) int64 {
 	secs := notAfter.Unix() - now.Unix()
-	if notAfter.Nanosecond() < now.Nanosecond() {
-		secs-- // floor of the exact difference
+	frac := notAfter.Nanosecond() - now.Nanosecond()
+	switch {
+	case secs > 0 || (secs == 0 && frac > 0):
+		if frac > 0 {
+			secs++ // a second begun
+		}
+		return (secs + day - 1) / day
+	case secs == 0 && frac == 0:
+		return 0
 	}
-	days := secs / day
-	if secs%day < 0 {
-		days--
+	if frac < 0 {
+		secs-- // a second begun since
 	}
-	return days
+	return -((-secs + day - 1) / day)
 }
 
 // Check checks one certificate at time now.

@@ -32,7 +32,7 @@ func TestAccCA_defaults(t *testing.T) {
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("validity_days"), knownvalue.Int64Exact(825)),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("early_renewal_days"), knownvalue.Int64Exact(30)),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_before"), knownvalue.StringExact("2026-03-01T11:55:00Z")), // backdated by pki.ClockSkewMargin
-				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_after"), knownvalue.StringExact("2028-06-03T12:00:00Z")),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_after"), knownvalue.StringExact("2028-06-03T11:55:00Z")),  // exactly 825 days
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("ready_for_renewal"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("cert_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN PRIVATE KEY-----`))),
@@ -55,7 +55,7 @@ resource "mcptls_ca" "ca" {
 }
 `
 	clock := newFakeClock(t0)
-	windowStart := t0.AddDate(0, 0, 365-30)
+	windowStart := t0.Add(-pki.ClockSkewMargin).AddDate(0, 0, 365-30) // not_after - early_renewal_days
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(clock),
 		Steps: []resource.TestStep{

@@ -299,7 +299,7 @@ func TestCARotationWarnings(t *testing.T) {
 	late.apply()
 	clock.Set(t0.AddDate(0, 0, 94))
 	planned = late.apply()
-	d := findWarning(planned.Diagnostics, "CA rotation staged late: the overlap is shorter than asked", "3 days 0 hours", "instead of the 20 days")
+	d := findWarning(planned.Diagnostics, "CA rotation staged late: the overlap is shorter than asked", "was missed", "trusted for 2 days 23 hours before it signs instead of the 20 days")
 	if d == nil {
 		t.Fatalf("a missed staging window without its warning: %s", describeDiags(planned.Diagnostics))
 	}
