@@ -255,7 +255,7 @@ func decide(now time.Time, c CAChain, pol RotationPolicy, want CASettings) (Rota
 		case len(stale) > 0 && pol.OverlapDays == 0:
 			p.Replace = true
 			p.Causes = stale
-			reasons = append(reasons, fmt.Sprintf("%s changed, which needs a new CA, and rotation_overlap_days is 0: the CA and its staged successor are replaced, with every certificate the CA signed",
+			reasons = append(reasons, fmt.Sprintf("a new CA is needed for %s, and rotation_overlap_days is 0: the CA and its staged successor are replaced, with every certificate the CA signed",
 				strings.Join(stale, ", ")))
 		case len(stale) > 0:
 			p.Discard = true
@@ -274,13 +274,13 @@ func decide(now time.Time, c CAChain, pol RotationPolicy, want CASettings) (Rota
 		p.Replace = true
 		p.Causes = causes
 		if len(causes) > 0 {
-			reasons = append(reasons, fmt.Sprintf("%s changed, which needs a new CA, and rotation_overlap_days is 0: the CA is replaced, with every certificate it signed", strings.Join(causes, ", ")))
+			reasons = append(reasons, fmt.Sprintf("a new CA is needed for %s, and rotation_overlap_days is 0: the CA is replaced, with every certificate it signed", strings.Join(causes, ", ")))
 		} else {
 			reasons = append(reasons, fmt.Sprintf("rotation_overlap_days is 0: the CA is replaced at its renewal point %s, with every certificate it signed", stamp(promotePoint)))
 		}
 	case len(causes) > 0:
 		p.Causes = causes
-		stage(fmt.Sprintf("%s changed, which needs a new CA: a successor with the new settings is created and trusted next to this one, which keeps signing until then",
+		stage(fmt.Sprintf("a new CA is needed for %s: a successor with the new settings is created and trusted next to this one, which keeps signing until then",
 			strings.Join(causes, ", ")))
 	case scheduled:
 		stage(fmt.Sprintf("within %d days of the renewal point %s: the successor CA is created and trusted next to this one",

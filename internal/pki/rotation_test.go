@@ -141,7 +141,7 @@ func TestRotationWithoutOverlapReplaces(t *testing.T) {
 		t.Fatalf("%+v", p)
 	}
 	// A setting that needs a new CA replaces it at once, naming the input.
-	if p := PlanRotation(t0.AddDate(0, 0, 5), chain, pol, settings(60)); !p.Replace || !reflect.DeepEqual(p.Causes, []string{"validity_days"}) || !strings.Contains(p.Reason, "validity_days changed") {
+	if p := PlanRotation(t0.AddDate(0, 0, 5), chain, pol, settings(60)); !p.Replace || !reflect.DeepEqual(p.Causes, []string{"validity_days"}) || !strings.Contains(p.Reason, "a new CA is needed for validity_days") {
 		t.Fatalf("%+v", p)
 	}
 }
@@ -217,7 +217,7 @@ func TestRotationSettingChanges(t *testing.T) {
 	r.want = settings(60)
 	p := r.apply(day(5))
 	if !p.Stage || !reflect.DeepEqual(p.Causes, []string{"validity_days"}) || !p.PromoteAt.Equal(day(25)) || p.Late != "" ||
-		!strings.Contains(p.Reason, "validity_days changed, which needs a new CA") {
+		!strings.Contains(p.Reason, "a new CA is needed for validity_days") {
 		t.Fatalf("stable: %+v", p)
 	}
 	if got := r.chain.Next.NotAfter.Sub(r.chain.Next.NotBefore); got != 60*24*time.Hour {

@@ -620,4 +620,69 @@ func TestCARotationWarnings(t *testing.T) {
 	if findWarning(late.plan().Diagnostics, "CA rotation: promoted") == nil {
 		t.Errorf("promotion 3 days after the late staging: %s", describeDiags(late.plan().Diagnostics))
 	}
+
+	// An input that needs a new CA: the plan names it and says when the successor signs.
+	changed := newProtoResource(t, clock, NewCAResource, "mcptls_ca", set)
+	clock.Set(t0)
+	changed.apply()
+	changed.config = changed.with("validity_days", number(90))
+	clock.Set(t0.AddDate(0, 0, 5))
+	planned = changed.apply()
+	signs := t0.AddDate(0, 0, 25).Format(time.RFC3339)
+	if findWarning(planned.Diagnostics, "CA rotation: staged (validity_days)", "A new CA is needed for validity_days", "it signs from "+signs) == nil {
+		t.Errorf("a setting change without its warning: %s", describeDiags(planned.Diagnostics))
+	}
+}
+
+// TestAccReadyForRenewal: ready_for_renewal, set by refresh, says whether the
+// next plan gives the certificate a new one: a due leaf whose reissue would
+// outlive its window (true), a due leaf that waits for the CA's successor
+// (false), a CA whose successor is due to sign (true).
+func TestAccReadyForRenewal(t *testing.T) {
+	t.Parallel()
+	config := rotationCA("") + `
+resource "mcptls_gateway_cert" "gw" {
+  ca_cert_pem        = mcptls_ca.ca.cert_pem
+  ca_private_key_pem = mcptls_ca.ca.private_key_pem
+  trust_bundle_pem   = mcptls_ca.ca.trust_bundle_pem
+  key_algorithm      = "ECDSA"
+  early_renewal_days = 40
+}
+resource "mcptls_plugin_cert" "p" {
+  name               = "DenyListPlugin"
+  ca_cert_pem        = mcptls_ca.ca.cert_pem
+  ca_private_key_pem = mcptls_ca.ca.private_key_pem
+  trust_bundle_pem   = mcptls_ca.ca.trust_bundle_pem
+  key_algorithm      = "ECDSA"
+  validity_days      = 10
+  early_renewal_days = 2
+}
+`
+	start := t0
+	clock := newFakeClock(start)
+	ready := func(ca, gw, p bool) resource.TestCheckFunc {
+		return resource.ComposeTestCheckFunc(
+			resource.TestCheckResourceAttr("mcptls_ca.ca", "ready_for_renewal", fmt.Sprint(ca)),
+			resource.TestCheckResourceAttr("mcptls_gateway_cert.gw", "ready_for_renewal", fmt.Sprint(gw)),
+			resource.TestCheckResourceAttr("mcptls_plugin_cert.p", "ready_for_renewal", fmt.Sprint(p)))
+	}
+	day := func(n int) func() { return func() { clock.Set(start.AddDate(0, 0, n)) } }
+	noop, update, replace := plancheck.ResourceActionNoop, plancheck.ResourceActionUpdate, plancheck.ResourceActionReplace
+	actions := func(ca, gw, p plancheck.ResourceActionType) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("mcptls_ca.ca", ca),
+				plancheck.ExpectResourceAction("mcptls_gateway_cert.gw", gw), plancheck.ExpectResourceAction("mcptls_plugin_cert.p", p)},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		}
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories(clock), Steps: []resource.TestStep{
+		{Config: config, Check: ready(false, false, false)},
+		{PreConfig: day(8), RefreshState: true, ExpectNonEmptyPlan: true, Check: ready(false, false, true)},
+		{PreConfig: day(8), Config: config, ConfigPlanChecks: actions(noop, noop, replace), Check: ready(false, false, false)},
+		{PreConfig: day(65), RefreshState: true, ExpectNonEmptyPlan: true, Check: ready(false, false, true)},
+		{PreConfig: day(65), Config: config, ConfigPlanChecks: actions(noop, noop, replace), Check: ready(false, false, false)},
+		{PreConfig: day(70), Config: config, ConfigPlanChecks: actions(update, update, update), Check: ready(false, false, false)},
+		{PreConfig: day(90), RefreshState: true, ExpectNonEmptyPlan: true, Check: ready(true, false, true)},
+		{PreConfig: day(90), Config: config, ConfigPlanChecks: actions(update, replace, replace), Check: ready(false, false, false)},
+	}})
 }
