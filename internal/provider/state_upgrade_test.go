@@ -26,8 +26,10 @@ type stateFixture struct {
 }
 
 var (
-	emptyMap    = func(v json.RawMessage) bool { return string(v) == "{}" }
-	hasKeys     = func(keys ...string) func(json.RawMessage) bool { return func(v json.RawMessage) bool { return mapHas(v, keys...) } }
+	emptyMap = func(v json.RawMessage) bool { return string(v) == "{}" }
+	hasKeys  = func(keys ...string) func(json.RawMessage) bool {
+		return func(v json.RawMessage) bool { return mapHas(v, keys...) }
+	}
 	transportMC = func(v json.RawMessage) bool {
 		var m map[string]string
 		return json.Unmarshal(v, &m) == nil && m["PLUGINS_TRANSPORT"] == "http" && m["PLUGINS_SERVER_PORT"] == "8443"
