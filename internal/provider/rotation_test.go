@@ -95,16 +95,15 @@ type rotationWalk struct {
 	daysAgo float64
 	steps   []rotationStep
 	// adopt, when set, makes a Makefile-style tree (openssl) at the walk's
-	// start and imports it before the first step; its files are apply 0 of
-	// the rollout matrix.
+	// start, which the first step imports; its files are apply 0 of the
+	// rollout matrix.
 	adopt *adoptedTree
 }
 
-// adoptedTree is the Makefile-style tree a walk adopts.
+// adoptedTree is the Makefile-style tree a walk adopts with the first step.
 type adoptedTree struct {
-	days     int     // validity of every certificate in it, from the walk's start
-	importAt float64 // the day it is imported
-	root     string  // filled in by walk
+	days int    // validity of every certificate in it, from the walk's start
+	root string // filled in by walk
 }
 
 var scheduledWalk = rotationWalk{config: rotationConfig, daysAgo: 95, steps: []rotationStep{
@@ -252,7 +251,7 @@ resource "mcptls_gateway_cert" "rogue" {
 }
 `
 	noop, update, replace := plancheck.ResourceActionNoop, plancheck.ResourceActionUpdate, plancheck.ResourceActionReplace
-	walkRotation(t, rotationWalk{config: config, daysAgo: 95, adopt: &adoptedTree{days: 100, importAt: 75}, steps: []rotationStep{
+	walkRotation(t, rotationWalk{config: config, daysAgo: 95, adopt: &adoptedTree{days: 100}, steps: []rotationStep{
 		{name: "staged late, the leaves wait", day: 75, ca: update, leaves: update, phase: "staged", bundle: 2, leavesKeepTheCert: true,
 			check: notReady("mcptls_gateway_cert.gw", "mcptls_plugin_cert.p")},
 		{name: "a day before the successor signs", day: 86.5, ca: noop, leaves: noop, phase: "staged", bundle: 2, leavesKeepTheCert: true},
@@ -289,16 +288,13 @@ func walkRotation(t *testing.T, w rotationWalk) {
 	var steps []resource.TestStep
 	snapshots := 0
 	if w.adopt != nil {
+		// Import blocks (Terraform and OpenTofu >= 1.5), as the README adopts a
+		// tree: the first step imports and applies; later they are no-ops.
 		w.adopt.root = filepath.Join(dir, "tree", "certs", "mcp")
 		makefileTreeAt(t, w.adopt.root, start, w.adopt.days)
 		w.config = strings.ReplaceAll(w.config, "TREE", w.adopt.root)
 		for _, imp := range []struct{ addr, sub string }{{"mcptls_ca.ca", "ca"}, {"mcptls_gateway_cert.gw", "gateway"}, {"mcptls_plugin_cert.p", "plugins/DenyListPlugin"}} {
-			steps = append(steps, resource.TestStep{
-				PreConfig:    func() { clock.Set(at(w.adopt.importAt)) },
-				Config:       w.config,
-				ResourceName: imp.addr, ImportState: true, ImportStatePersist: true,
-				ImportStateId: filepath.Join(w.adopt.root, imp.sub),
-			})
+			w.config += fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", imp.addr, filepath.Join(w.adopt.root, imp.sub))
 		}
 		snapshotTree(t, w.adopt.root, filepath.Join(dir, "0"))
 		snapshots = 1
