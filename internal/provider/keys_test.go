@@ -235,6 +235,12 @@ func TestAccOwnCAKey(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), caKeyIs(other, "next_cert_pem")),
 			},
 			{
+				// When it signs, a leaf still given the old key is refused at plan.
+				PreConfig:   func() { clock.Set(t0.AddDate(0, 0, 115)) },
+				Config:      ownCAKeysConfig(other, 2, key, rotating),
+				ExpectError: regexp.MustCompile(`Invalid CA private key`),
+			},
+			{
 				// After the overlap it signs, and the leaves take the new key.
 				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 115)) },
 				Config:    ownCAConfig(other, 2, rotating),

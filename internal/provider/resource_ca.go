@@ -46,9 +46,9 @@ func NewCAResource() resource.Resource {
 				Attributes: rotatedInputs(mergeAttributes(certAttributes(pki.DefaultCASubject), map[string]schema.Attribute{
 					"common_name": commonNameAttribute(pki.DefaultCASubject.CommonName),
 					"rotation_overlap_days": wholeNumberAttribute("days", schema.Int64Attribute{
-						MarkdownDescription: fmt.Sprintf("Days the successor CA is trusted before it signs. From `not_after - early_renewal_days - rotation_overlap_days` "+
-							"the successor exists and `trust_bundle_pem` holds both CAs (the leaves ship the new bundle, in place); from `not_after - early_renewal_days` the successor signs "+
-							"and the leaves are reissued; the old CA leaves the bundle when it expires. `0` replaces the CA at its renewal point instead, with an outage. Default `%d`.",
+						MarkdownDescription: fmt.Sprintf("Days a successor CA is trusted before it signs. From `not_after - early_renewal_days - rotation_overlap_days`, or at once when an input "+
+							"that needs a new CA changes, the successor exists and `trust_bundle_pem` holds both CAs (the leaves ship the new bundle, in place); `rotation_overlap_days` later the successor signs "+
+							"and the leaves are reissued; the old CA leaves the bundle when it expires. `0` replaces the CA instead, with an outage. Default `%d`.",
 							pki.DefaultRotationOverlapDays),
 						Optional: true, Computed: true,
 						Default:    int64default.StaticInt64(pki.DefaultRotationOverlapDays),
@@ -75,8 +75,8 @@ func NewCAResource() resource.Resource {
 						Optional: true, Sensitive: true, WriteOnly: true,
 					},
 					"private_key_wo_version": wholeNumberAttribute("", schema.Int64Attribute{
-						MarkdownDescription: "Version of `private_key_pem_wo`: change it to bring another key, for a new CA made from it (and new certificates for everything it signs, once it signs). " +
-							"A different `private_key_pem_wo` under the same version is an error.",
+						MarkdownDescription: "Version of `private_key_pem_wo`: change it to bring another key. With `rotation_overlap_days` above 0 a successor made from it is staged in place " +
+							"and signs after the overlap (the leaves sign with the current key until then); with `0` the CA is replaced. A different `private_key_pem_wo` under the same version is an error.",
 						Optional: true,
 					}),
 					"rotation_phase": schema.StringAttribute{
@@ -95,15 +95,21 @@ func NewCAResource() resource.Resource {
 // staged rotation, not a replacement, while rotation_overlap_days is above 0.
 var caSettingInputs = []string{"common_name", "organization", "organizational_unit", "validity_days", "key_algorithm", "rsa_bits", "ecdsa_curve", "private_key_wo_version"}
 
+// changeSentence is what the CA's setting inputs say a change does.
+const changeSentence = " A new value needs a new CA: with `rotation_overlap_days` above 0 a successor that has it is staged in place " +
+	"and signs after the overlap; with `0` the CA is replaced (see the rotation guide)."
+
 // leafChangeSentence is what the shared descriptions say a change does to a leaf.
 var leafChangeSentence = regexp.MustCompile(` ?Changing it [^.]*\.`)
 
 // rotatedInputs takes the replacement off the CA's setting inputs: the CA's
 // lifecycle decides (ca_rotation.go) and says so in their descriptions.
 func rotatedInputs(attrs map[string]schema.Attribute) map[string]schema.Attribute {
-	const change = " A change needs a new CA: with `rotation_overlap_days` above 0 a successor with the new value is staged in place " +
-		"and signs after the overlap (see the rotation guide); with `0` the CA is replaced."
 	for _, name := range caSettingInputs {
+		change := changeSentence
+		if name == "private_key_wo_version" {
+			change = "" // its own description says it
+		}
 		switch a := attrs[name].(type) {
 		case schema.StringAttribute:
 			a.PlanModifiers = nil

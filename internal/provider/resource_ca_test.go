@@ -1,9 +1,14 @@
 package provider
 
 import (
+	"context"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
+
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -97,4 +102,26 @@ resource "mcptls_ca" "ca" {
 			},
 		},
 	})
+}
+
+// TestCASettingInputsRotate: the CA's inputs that need a new CA carry no
+// replacement of their own (its lifecycle decides: staged or replaced) and
+// say so, whatever the descriptions shared with the leaves say.
+func TestCASettingInputsRotate(t *testing.T) {
+	t.Parallel()
+	var s fwresource.SchemaResponse
+	NewCAResource().Schema(context.Background(), fwresource.SchemaRequest{}, &s)
+	for _, name := range caSettingInputs {
+		var modifiers int
+		switch a := s.Schema.Attributes[name].(type) {
+		case schema.StringAttribute:
+			modifiers = len(a.PlanModifiers)
+		case schema.Int64Attribute:
+			modifiers = len(a.PlanModifiers)
+		}
+		d := s.Schema.Attributes[name].GetMarkdownDescription()
+		if modifiers != 0 || !strings.Contains(d, "staged in place") || strings.Contains(d, "issues a new certificate") {
+			t.Errorf("%s: %d plan modifiers, description %q", name, modifiers, d)
+		}
+	}
 }
