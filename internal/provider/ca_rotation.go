@@ -153,6 +153,8 @@ func encodeBundle(certs []*x509.Certificate) string {
 // planned inputs) and keeps the decision in private state for update.
 func (caLifecycle) planUpdate(s *planStep) []path.Path {
 	m, prior, cfg := s.plan.(*caModel), s.prior.(*caModel), s.cfg.(*caModel)
+	// No decision of an earlier plan may reach this apply.
+	s.diags.Append(s.private.SetKey(s.ctx, rotationKey, nil)...)
 	m.TrustBundlePEM, m.NextCertPEM, m.NextPrivateKeyPEM, m.RotationPhase = prior.TrustBundlePEM, prior.NextCertPEM, prior.NextPrivateKeyPEM, prior.RotationPhase
 	f := m.fields()
 	f.NotAfter = prior.NotAfter
@@ -294,6 +296,7 @@ func (caLifecycle) update(s *planStep) diag.Diagnostics {
 	}
 	m.TrustBundlePEM = types.StringValue(encodeBundle(after.Bundle()))
 	m.RotationPhase = types.StringValue(after.Phase())
+	diags.Append(s.private.SetKey(s.ctx, rotationKey, nil)...) // done: state keeps no decision
 	return diags
 }
 
