@@ -303,7 +303,7 @@ func (caLifecycle) update(s *planStep) diag.Diagnostics {
 // readyForRenewal: the next plan gives the CA a new certificate when it
 // promotes its successor or replaces it. The stored inputs stand for the
 // configuration, and a brought key for the one the chain was last made from.
-func (caLifecycle) readyForRenewal(ctx context.Context, now time.Time, state tfsdk.State, diags *diag.Diagnostics) (bool, bool) {
+func (caLifecycle) readyForRenewal(ctx context.Context, now time.Time, state tfsdk.State, _ *x509.Certificate, diags *diag.Diagnostics) (bool, bool) {
 	m := &caModel{}
 	if diags.Append(state.Get(ctx, m)...); diags.HasError() || !m.settingsKnown() {
 		return false, false

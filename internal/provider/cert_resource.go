@@ -139,7 +139,7 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	life := r.kind.newModel().lifecycle()
+	life := r.kind.lifecycle()
 	now := r.now()
 	// Read leaves a note when the stored leaf is damaged (checkStored).
 	var reissue *reissueNote
@@ -226,7 +226,7 @@ func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	var ready types.Bool
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ready_for_renewal"), &ready)...)
-	due, known := r.kind.newModel().lifecycle().readyForRenewal(ctx, r.now(), resp.State, &resp.Diagnostics)
+	due, known := r.kind.lifecycle().readyForRenewal(ctx, r.now(), resp.State, cert, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || !known {
 		return
 	}
@@ -251,7 +251,7 @@ func (r *certResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if resp.Diagnostics.Append(s.plan.lifecycle().update(s)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(r.kind.lifecycle().update(s)...); resp.Diagnostics.HasError() {
 		return
 	}
 	// Plans converge: right after an apply, the next plan replaces nothing.

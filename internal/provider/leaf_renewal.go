@@ -90,10 +90,10 @@ func (leafLifecycle) update(*planStep) diag.Diagnostics { return nil }
 
 // readyForRenewal reads what the decision needs, the CA and bundle only when
 // the certificate is in its window: Read runs on every plan.
-func (leafLifecycle) readyForRenewal(ctx context.Context, now time.Time, state tfsdk.State, diags *diag.Diagnostics) (bool, bool) {
+func (leafLifecycle) readyForRenewal(ctx context.Context, now time.Time, state tfsdk.State, cert *x509.Certificate, diags *diag.Diagnostics) (bool, bool) {
 	var f CertFields
 	var leaf LeafFields
-	diags.Append(state.GetAttribute(ctx, path.Root("not_after"), &f.NotAfter)...)
+	f.NotAfter = types.StringValue(cert.NotAfter.UTC().Format(time.RFC3339))
 	diags.Append(state.GetAttribute(ctx, path.Root("early_renewal_days"), &f.EarlyRenewalDays)...)
 	if diags.HasError() {
 		return false, false

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"crypto"
+	"crypto/x509"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -32,8 +34,8 @@ type lifecycle interface {
 	// update carries out what planUpdate decided.
 	update(s *planStep) diag.Diagnostics
 	// readyForRenewal is what Read reports: whether the next plan gives the
-	// stored certificate a new one. state is the stored state.
-	readyForRenewal(ctx context.Context, now time.Time, state tfsdk.State, diags *diag.Diagnostics) (ready, known bool)
+	// stored certificate (cert, parsed from state) a new one.
+	readyForRenewal(ctx context.Context, now time.Time, state tfsdk.State, cert *x509.Certificate, diags *diag.Diagnostics) (ready, known bool)
 	// broughtKey is the certificate's own key from configuration (a CA's
 	// private_key_pem_wo); nil when the key is generated.
 	broughtKey(cfg certModel) (crypto.Signer, diag.Diagnostics)
@@ -51,4 +53,18 @@ type planStep struct {
 	// reissue is the note Read left about a damaged stored leaf (nil when none).
 	reissue *reissueNote
 	diags   *diag.Diagnostics
+}
+
+// lifecycles caches each kind's lifecycle (by type name), so that the steps
+// every no-op plan runs do not allocate a model to ask for it.
+var lifecycles sync.Map
+
+// lifecycle is the kind's lifecycle, as its model names it.
+func (k certKind) lifecycle() lifecycle {
+	if l, ok := lifecycles.Load(k.typeSuffix); ok {
+		return l.(lifecycle)
+	}
+	l := k.newModel().lifecycle()
+	lifecycles.Store(k.typeSuffix, l)
+	return l
 }
