@@ -51,7 +51,7 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 		"early_renewal_days": wholeNumberAttribute("days", schema.Int64Attribute{
 			MarkdownDescription: fmt.Sprintf("Days before `not_after` at which the certificate is due for renewal: from then on, plan shows a replacement (a CA rotates instead, "+
 				"and a leaf whose reissue could not outlive the window waits for its CA's successor). Must be less than `validity_days`. Default `%d`. Changing it never reissues by itself.", pki.DefaultEarlyRenewalDays),
-			Optional:            true, Computed: true,
+			Optional: true, Computed: true,
 			Default:    int64default.StaticInt64(pki.DefaultEarlyRenewalDays),
 			Validators: []validator.Int64{int64validator.AtLeast(0)},
 		}),
