@@ -10,6 +10,8 @@ package certcheck
 import (
 	"bytes"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -76,27 +78,37 @@ type Result struct {
 	Problems []string
 }
 
-// Expiring reports whether the certificate has fewer than warningDays whole days
-// left (not_after - now < warningDays × 24 h), expired ones included.
+// Expiring reports whether the certificate has fewer than warningDays days
+// left (DaysLeft), expired ones included.
 func (r Result) Expiring(warningDays int64) bool {
 	return r.Parsed && r.DaysLeft < warningDays
 }
 
 const day = 24 * 60 * 60
 
-// DaysLeft is the whole days from now until notAfter, rounded down, so it is
-// negative exactly when now is after notAfter. It is computed in seconds, so a
-// not_after of 9999-12-31 does not overflow.
+// DaysLeft is the days from now until notAfter, a day begun counting as a
+// whole one: a certificate of validity_days has validity_days left right after
+// it is issued (its not_before is backdated by a few minutes and its not_after
+// as much, so a whole day is never quite left), 1 on its last day, 0 at
+// notAfter itself and negative once now is after it (a day begun since counting
+// as a whole one too). It is computed in seconds, so a not_after of 9999-12-31
+// does not overflow.
 func DaysLeft(notAfter, now time.Time) int64 {
 	secs := notAfter.Unix() - now.Unix()
-	if notAfter.Nanosecond() < now.Nanosecond() {
-		secs-- // floor of the exact difference
+	frac := notAfter.Nanosecond() - now.Nanosecond()
+	switch {
+	case secs > 0 || (secs == 0 && frac > 0):
+		if frac > 0 {
+			secs++ // a second begun
+		}
+		return (secs + day - 1) / day
+	case secs == 0 && frac == 0:
+		return 0
 	}
-	days := secs / day
-	if secs%day < 0 {
-		days--
+	if frac < 0 {
+		secs-- // a second begun since
 	}
-	return days
+	return -((-secs + day - 1) / day)
 }
 
 // Check checks one certificate at time now.
@@ -235,6 +247,9 @@ func bundle(in Input, cert *x509.Certificate) ([]*x509.Certificate, string) {
 // chain verifies cert against roots at now and, when that fails, says why in
 // one sentence. Key usages are not part of it: purpose says those.
 func chain(cert *x509.Certificate, role Role, roots []*x509.Certificate, bundle string, now time.Time) (bool, string) {
+	if problem := ambiguousIssuer(cert, roots, bundle, now); problem != "" {
+		return false, problem
+	}
 	pool := x509.NewCertPool()
 	for _, c := range roots {
 		pool.AddCert(c)
@@ -278,6 +293,107 @@ func chain(cert *x509.Certificate, role Role, roots []*x509.Certificate, bundle 
 		return false, ""
 	}
 	return false, fmt.Sprintf("does not verify against the CA in %s: %v", bundle, err)
+}
+
+// ambiguousIssuer finds the CA that OpenSSL, and so Python's ssl, takes as
+// cert's issuer, the way they look for it: the CAs of the bundle whose
+// subject is the certificate's issuer name, then, of those, the ones whose
+// subject key identifier is its authority key identifier (when both carry
+// one) and whose key is of the kind that signed it; the first valid at now
+// (in bundle order), else the first. They do not try another one when its
+// signature fails, while crypto/x509 does. When that CA did not sign the
+// certificate but another CA of the same name in the bundle did, it says so;
+// otherwise it returns "" and the chain is judged as crypto/x509 judges it.
+func ambiguousIssuer(cert *x509.Certificate, roots []*x509.Certificate, bundle string, now time.Time) string {
+	if isSelfIssued(cert) {
+		return ""
+	}
+	var first, valid *x509.Certificate
+	for _, ca := range roots {
+		if !sameName(ca.RawSubject, cert.RawIssuer) || !keyIDsAgree(ca, cert) || !keyKindSigns(ca, cert) {
+			continue
+		}
+		if first == nil {
+			first = ca
+		}
+		if valid == nil && !now.Before(ca.NotBefore) && !now.After(ca.NotAfter) {
+			valid = ca
+		}
+	}
+	chosen := valid
+	if chosen == nil {
+		chosen = first
+	}
+	if chosen == nil || cert.CheckSignatureFrom(chosen) == nil {
+		return ""
+	}
+	for _, ca := range roots {
+		if ca != chosen && sameName(ca.RawSubject, cert.RawIssuer) && cert.CheckSignatureFrom(ca) == nil {
+			why := "it has no authority key identifier to tell them apart"
+			if len(cert.AuthorityKeyId) > 0 {
+				why = "their key identifiers do not tell them apart"
+			}
+			return fmt.Sprintf("does not verify with OpenSSL or Python: %s holds more than one CA named %q and %s; they take the first one (serial %s) as its issuer, "+
+				"which did not sign it (certificate signature failure), and do not try the one that did (serial %s). "+
+				"Put the CA that signed it first, give each CA generation a name of its own (mcptls_ca does), or reissue the certificate with an authority key identifier",
+				bundle, cert.Issuer.String(), why, chosen.SerialNumber, ca.SerialNumber)
+		}
+	}
+	return ""
+}
+
+// sameName compares two DER names as OpenSSL does: attribute by attribute, in
+// order, string values case-insensitively with runs of white space as one.
+func sameName(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	ca, okA := canonicalName(a)
+	cb, okB := canonicalName(b)
+	return okA && okB && ca == cb
+}
+
+func canonicalName(der []byte) (string, bool) {
+	var rdns pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(der, &rdns); err != nil || len(rest) > 0 {
+		return "", false
+	}
+	var b strings.Builder
+	for _, rdn := range rdns {
+		b.WriteString("/")
+		for _, atv := range rdn {
+			value := fmt.Sprint(atv.Value)
+			if s, ok := atv.Value.(string); ok {
+				value = strings.Join(strings.Fields(strings.ToLower(s)), " ")
+			}
+			fmt.Fprintf(&b, "+%s=%q", atv.Type, value)
+		}
+	}
+	return b.String(), true
+}
+
+// keyIDsAgree is OpenSSL's X509_check_akid on key identifiers.
+func keyIDsAgree(ca, cert *x509.Certificate) bool {
+	return len(cert.AuthorityKeyId) == 0 || len(ca.SubjectKeyId) == 0 || bytes.Equal(cert.AuthorityKeyId, ca.SubjectKeyId)
+}
+
+// keyKindSigns: OpenSSL skips a CA whose key is not of the kind that signed
+// the certificate (an RSA CA for an ECDSA signature).
+func keyKindSigns(ca, cert *x509.Certificate) bool {
+	want := map[x509.PublicKeyAlgorithm][]x509.SignatureAlgorithm{
+		x509.RSA:     {x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA, x509.SHA1WithRSA, x509.SHA256WithRSAPSS, x509.SHA384WithRSAPSS, x509.SHA512WithRSAPSS},
+		x509.ECDSA:   {x509.ECDSAWithSHA256, x509.ECDSAWithSHA384, x509.ECDSAWithSHA512, x509.ECDSAWithSHA1},
+		x509.Ed25519: {x509.PureEd25519},
+	}[ca.PublicKeyAlgorithm]
+	if want == nil {
+		return true
+	}
+	for _, alg := range want {
+		if alg == cert.SignatureAlgorithm {
+			return true
+		}
+	}
+	return false
 }
 
 // issuedByBundle reports whether some chain goes beyond the certificate itself.

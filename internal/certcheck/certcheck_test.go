@@ -55,7 +55,8 @@ func TestCheckFields(t *testing.T) {
 		Issuer:       "CN=ContextForge-CA,OU=Plugins,O=ContextForge",
 		SerialNumber: "340282366920938463463374607431768211455",
 		NotBefore:    t0.Add(-time.Hour), NotAfter: t0.Add(90*24*time.Hour + time.Hour),
-		DaysLeft:   90,
+		DaysLeft: 91, // a day begun counts
+
 		ChainValid: true, PurposeValid: true,
 	}
 	if !reflect.DeepEqual(r, want) {
@@ -81,14 +82,17 @@ func TestDaysLeft(t *testing.T) {
 		now  time.Time
 		want int64
 	}{
+		{t0.Add(-30*24*time.Hour - time.Nanosecond), 31},
 		{t0.Add(-30 * 24 * time.Hour), 30},
-		{t0.Add(-30*24*time.Hour + time.Nanosecond), 29},
+		{t0.Add(-30*24*time.Hour + 5*time.Minute), 30}, // right after a 30-day certificate is issued (backdated 5 minutes)
+		{t0.Add(-29*24*time.Hour - time.Second), 30},
+		{t0.Add(-29 * 24 * time.Hour), 29},
 		{t0.Add(-24 * time.Hour), 1},
-		{t0.Add(-time.Nanosecond), 0},
-		{t0, 0}, // still valid at not_after itself
+		{t0.Add(-time.Nanosecond), 1}, // its last day
+		{t0, 0},                       // still valid at not_after itself
 		{t0.Add(time.Nanosecond), -1},
 		{t0.Add(24 * time.Hour), -1},
-		{t0.Add(24*time.Hour + time.Second), -2},
+		{t0.Add(24*time.Hour + time.Nanosecond), -2},
 	} {
 		if got := DaysLeft(notAfter, c.now); got != c.want {
 			t.Errorf("DaysLeft at not_after%+v = %d, want %d", c.now.Sub(notAfter), got, c.want)
@@ -96,7 +100,7 @@ func TestDaysLeft(t *testing.T) {
 	}
 	// RFC 5280's "no well-defined expiration" does not overflow a Duration.
 	far := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
-	if got, want := DaysLeft(far, t0), (far.Unix()-t0.Unix())/86400; got != want || got < 2900000 {
+	if got, want := DaysLeft(far, t0), (far.Unix()-t0.Unix())/86400+1; got != want || got < 2900000 {
 		t.Errorf("DaysLeft(9999-12-31) = %d, want %d", got, want)
 	}
 }
@@ -117,7 +121,7 @@ func TestCheckValidity(t *testing.T) {
 
 	early := Check(in, t0.AddDate(0, 0, -10).Add(-time.Second))
 	wantProblems(t, early, "not yet valid: valid from "+t0.AddDate(0, 0, -10).Format(time.RFC3339))
-	if early.ChainValid || early.DaysLeft != 20 {
+	if early.ChainValid || early.DaysLeft != 21 {
 		t.Errorf("not yet valid: %+v", early)
 	}
 

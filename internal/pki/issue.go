@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"strconv"
 	"time"
 )
 
@@ -39,6 +40,14 @@ type Subject struct {
 	CommonName         string
 	Organization       string
 	OrganizationalUnit string
+	// Generation tells a CA from its predecessors of the same name: from 2 on
+	// it is written as the subject's serialNumber attribute, so that OpenSSL,
+	// which picks an issuer by name before it looks at key identifiers, never
+	// takes one generation for another (a certificate without an
+	// authorityKeyIdentifier, as the gateway's Makefile writes them, names its
+	// issuer by subject alone). 0 and 1 write nothing: the first CA keeps the
+	// plain name. Inputs never set it; only rotation does.
+	Generation int
 }
 
 // SubjectOf reads the first value of each subject field back from a certificate.
@@ -53,7 +62,24 @@ func SubjectOf(cert *x509.Certificate) Subject {
 		CommonName:         cert.Subject.CommonName,
 		Organization:       first(cert.Subject.Organization),
 		OrganizationalUnit: first(cert.Subject.OrganizationalUnit),
+		Generation:         GenerationOf(cert),
 	}
+}
+
+// GenerationOf is a CA certificate's generation: its subject's serialNumber
+// when that is a whole number above 1, else 1 (a first CA, or one made
+// elsewhere, such as by the gateway's Makefile).
+func GenerationOf(cert *x509.Certificate) int {
+	if n, err := strconv.Atoi(cert.Subject.SerialNumber); err == nil && n > 1 {
+		return n
+	}
+	return 1
+}
+
+// SameNames reports whether two subjects agree on the inputs that set them
+// (common name, organization, organizational unit); the generation is not one.
+func (s Subject) SameNames(o Subject) bool {
+	return s.CommonName == o.CommonName && s.Organization == o.Organization && s.OrganizationalUnit == o.OrganizationalUnit
 }
 
 func (s Subject) name() pkix.Name {
@@ -63,6 +89,9 @@ func (s Subject) name() pkix.Name {
 	}
 	if s.OrganizationalUnit != "" {
 		n.OrganizationalUnit = []string{s.OrganizationalUnit}
+	}
+	if s.Generation > 1 {
+		n.SerialNumber = strconv.Itoa(s.Generation)
 	}
 	return n
 }
@@ -75,6 +104,10 @@ type Request struct {
 	IPAddresses  []net.IP
 	ValidityDays int
 	Now          time.Time
+	// From is when the certificate is meant to start being used, when that is
+	// later than Now: a staged CA successor starts when it begins to sign.
+	// Zero means Now.
+	From time.Time
 }
 
 // Issued is a signed certificate. Clamped is how much of the requested validity
@@ -90,9 +123,10 @@ type Issued struct {
 // minutes off, a laptop that has not synced NTP) would otherwise refuse a
 // certificate issued a moment ago as "not yet valid". Five minutes is the
 // tolerance Kerberos has long used for clock skew: well above ordinary NTP drift,
-// small enough not to matter for a validity counted in days. not_after still
-// counts validity_days from the time of issue, and a leaf's not_before is never
-// earlier than its CA's.
+// small enough not to matter for a validity counted in days. not_after ends
+// correspondingly earlier, as public CAs do, so that not_after - not_before is
+// validity_days exactly (an 825-day certificate stays within the 825-day limit
+// some TLS clients enforce); a leaf's not_before is never earlier than its CA's.
 const ClockSkewMargin = 5 * time.Minute
 
 // ErrCAExpired means the CA can no longer sign anything useful.
@@ -131,21 +165,18 @@ func Issue(req Request, key crypto.Signer, issuer *Issuer) (*Issued, error) {
 		return nil, err
 	}
 	now := req.Now.UTC().Truncate(time.Second)
-	notBefore := now.Add(-ClockSkewMargin)
-	notAfter := now.AddDate(0, 0, req.ValidityDays)
-	var clamped time.Duration
+	var issuerCert *x509.Certificate
 	if issuer != nil {
 		if err := CheckCAValidAt(issuer.Cert, now); err != nil {
 			return nil, err
 		}
-		if notBefore.Before(issuer.Cert.NotBefore) {
-			notBefore = issuer.Cert.NotBefore.UTC()
-		}
-		if notAfter.After(issuer.Cert.NotAfter) {
-			clamped = notAfter.Sub(issuer.Cert.NotAfter)
-			notAfter = issuer.Cert.NotAfter.UTC()
-		}
+		issuerCert = issuer.Cert
 	}
+	from := now
+	if req.From.After(now) {
+		from = req.From.UTC().Truncate(time.Second)
+	}
+	notBefore, notAfter, clamped := Validity(from, req.ValidityDays, issuerCert)
 	tmpl := &x509.Certificate{
 		SerialNumber:       serial,
 		Subject:            req.Subject.name(),
@@ -171,6 +202,24 @@ func Issue(req Request, key crypto.Signer, issuer *Issuer) (*Issued, error) {
 		return nil, err
 	}
 	return &Issued{Cert: cert, CertPEM: EncodeCertificate(der), Clamped: clamped}, nil
+}
+
+// Validity is the window of a certificate of days issued at now by issuer
+// (nil for a self-signed CA): from now minus ClockSkewMargin, never before the
+// issuer's not_before, for exactly days; cut to the issuer's not_after when it
+// would outlive it, by clamped. Issue and renewal planning share it, so a plan
+// knows what a reissue would give.
+func Validity(now time.Time, days int, issuer *x509.Certificate) (notBefore, notAfter time.Time, clamped time.Duration) {
+	notBefore = now.UTC().Truncate(time.Second).Add(-ClockSkewMargin)
+	if issuer != nil && notBefore.Before(issuer.NotBefore) {
+		notBefore = issuer.NotBefore.UTC()
+	}
+	notAfter = notBefore.AddDate(0, 0, days)
+	if issuer != nil && notAfter.After(issuer.NotAfter) {
+		clamped = notAfter.Sub(issuer.NotAfter)
+		notAfter = issuer.NotAfter.UTC()
+	}
+	return notBefore, notAfter, clamped
 }
 
 func applyProfile(t *x509.Certificate, p Profile, pub crypto.PublicKey) {

@@ -66,7 +66,7 @@ func TestDefaultsMatchTheGuide(t *testing.T) {
 	if ca.KeyUsage != x509.KeyUsageCertSign|x509.KeyUsageCRLSign || len(ca.SubjectKeyId) == 0 {
 		t.Errorf("CA key usage %v SKID %x", ca.KeyUsage, ca.SubjectKeyId)
 	}
-	if got := ca.NotAfter.Sub(ca.NotBefore); got != 825*24*time.Hour+ClockSkewMargin {
+	if got := ca.NotAfter.Sub(ca.NotBefore); got != 825*24*time.Hour {
 		t.Errorf("CA validity = %v", got)
 	}
 	if got := ca.Subject.String(); got != "CN=ContextForge-CA,OU=Plugins,O=ContextForge" {
@@ -118,7 +118,7 @@ func TestClientProfileAndSHA256OnP384(t *testing.T) {
 	if c.KeyUsage != x509.KeyUsageDigitalSignature || len(c.ExtKeyUsage) != 1 || c.ExtKeyUsage[0] != x509.ExtKeyUsageClientAuth || c.IsCA {
 		t.Errorf("client usage %v %v", c.KeyUsage, c.ExtKeyUsage)
 	}
-	if c.NotAfter.Sub(c.NotBefore) != 10*24*time.Hour+ClockSkewMargin || issued.Clamped != 0 {
+	if c.NotAfter.Sub(c.NotBefore) != 10*24*time.Hour || issued.Clamped != 0 {
 		t.Errorf("client validity %v clamped %v", c.NotAfter.Sub(c.NotBefore), issued.Clamped)
 	}
 }
@@ -193,12 +193,12 @@ func TestLeafNeverOutlivesCA(t *testing.T) {
 }
 
 // TestClockSkewMargin: not_before is backdated by the margin, never before the
-// CA's; not_after counts from the time of issue; a CA valid only beyond the
-// margin signs nothing.
+// CA's, and not_after ends as much earlier: the span is validity_days to the
+// second. A CA valid only beyond the margin signs nothing.
 func TestClockSkewMargin(t *testing.T) {
 	t.Parallel()
 	issuer, _, _ := mustCA(t, ecdsaSpec(), testNow, 30)
-	if !issuer.Cert.NotBefore.Equal(testNow.Add(-ClockSkewMargin)) || !issuer.Cert.NotAfter.Equal(testNow.AddDate(0, 0, 30)) {
+	if !issuer.Cert.NotBefore.Equal(testNow.Add(-ClockSkewMargin)) || !issuer.Cert.NotAfter.Equal(testNow.Add(-ClockSkewMargin).AddDate(0, 0, 30)) {
 		t.Errorf("CA validity %v - %v", issuer.Cert.NotBefore, issuer.Cert.NotAfter)
 	}
 	for _, c := range []struct {
@@ -210,7 +210,7 @@ func TestClockSkewMargin(t *testing.T) {
 		{"an hour after the CA", testNow.Add(time.Hour), testNow.Add(time.Hour - ClockSkewMargin)},
 	} {
 		issued, _ := mustLeaf(t, issuer, Request{Profile: ProfileClient, Subject: DefaultGatewaySubject, ValidityDays: 10, Now: c.now})
-		if !issued.Cert.NotBefore.Equal(c.notBefore) || !issued.Cert.NotAfter.Equal(c.now.AddDate(0, 0, 10)) {
+		if !issued.Cert.NotBefore.Equal(c.notBefore) || !issued.Cert.NotAfter.Equal(c.notBefore.AddDate(0, 0, 10)) {
 			t.Errorf("%s: validity %v - %v, want from %v", c.name, issued.Cert.NotBefore, issued.Cert.NotAfter, c.notBefore)
 		}
 	}
@@ -218,8 +218,8 @@ func TestClockSkewMargin(t *testing.T) {
 	// and the leaf starts with it; beyond, it is refused.
 	ahead, _, _ := mustCA(t, ecdsaSpec(), testNow.Add(ClockSkewMargin+3*time.Minute), 30)
 	issued, _ := mustLeaf(t, ahead, Request{Profile: ProfileClient, Subject: DefaultGatewaySubject, ValidityDays: 10, Now: testNow})
-	if !issued.Cert.NotBefore.Equal(ahead.Cert.NotBefore) {
-		t.Errorf("leaf of a CA 3 minutes ahead starts at %v, want the CA's %v", issued.Cert.NotBefore, ahead.Cert.NotBefore)
+	if !issued.Cert.NotBefore.Equal(ahead.Cert.NotBefore) || issued.Cert.NotAfter.Sub(issued.Cert.NotBefore) != 10*24*time.Hour {
+		t.Errorf("leaf of a CA 3 minutes ahead spans %v - %v, want 10 days from the CA's %v", issued.Cert.NotBefore, issued.Cert.NotAfter, ahead.Cert.NotBefore)
 	}
 	key, _ := GenerateKey(ecdsaSpec(), nil)
 	tooFar, _, _ := mustCA(t, ecdsaSpec(), testNow.Add(2*ClockSkewMargin+time.Second), 30)
@@ -242,7 +242,7 @@ func TestCheckCAValidAt(t *testing.T) {
 		{"at the margin before not_before", ca.NotBefore.Add(-ClockSkewMargin), nil, ""},
 		{"beyond the margin", ca.NotBefore.Add(-ClockSkewMargin - time.Second), ErrCANotYetValid, "becomes valid at 2025-12-31T23:55:00Z, more than 5m0s after now (2025-12-31T23:49:59Z)"},
 		{"a second before not_after", ca.NotAfter.Add(-time.Second), nil, ""},
-		{"at not_after", ca.NotAfter, ErrCAExpired, "expired at 2026-01-31T00:00:00Z (it is now 2026-01-31T00:00:00Z)"},
+		{"at not_after", ca.NotAfter, ErrCAExpired, "expired at 2026-01-30T23:55:00Z (it is now 2026-01-30T23:55:00Z)"},
 	} {
 		err := CheckCAValidAt(ca, c.now)
 		if !errors.Is(err, c.want) || (c.want == nil) != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.says)) {

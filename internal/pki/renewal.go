@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"crypto/x509"
 	"fmt"
 	"time"
 )
@@ -37,4 +38,63 @@ func CheckRenewalWindow(validityDays, earlyDays int) error {
 // ValidityDays recovers the whole days of a certificate's lifetime, for import.
 func ValidityDays(notBefore, notAfter time.Time) int {
 	return int((notAfter.Sub(notBefore) + 12*time.Hour) / (24 * time.Hour))
+}
+
+// LeafRenewal is what a plan does about a leaf certificate's renewal window.
+type LeafRenewal struct {
+	// Due: the certificate is inside its renewal window.
+	Due bool
+	// Reissue: the plan replaces it.
+	Reissue bool
+	// ReissueEnds is the not_after a certificate issued now would have: the
+	// CA's, when that ends first.
+	ReissueEnds time.Time
+	// SuccessorSignsAt is when the successor CA staged in the trust bundle
+	// signs, and so when a due certificate that waits is reissued (zero when
+	// no successor is staged yet).
+	SuccessorSignsAt time.Time
+}
+
+// Waits reports a due certificate that is not reissued.
+func (r LeafRenewal) Waits() bool { return r.Due && !r.Reissue }
+
+// PlanLeafRenewal decides whether a leaf ending at notAfter, of validityDays
+// and earlyDays, signed by ca and shipping bundle, is reissued by a plan at
+// now. A due certificate is reissued unless what a reissue gives would be
+// due at once (cut to a CA that ends inside the renewal window): every apply
+// would then reissue it again, each time a redeploy of the party, and it
+// waits for the CA's successor, whose promotion reissues it anyway (its
+// ca_cert_pem changes). One exception keeps it alive: when it would expire
+// before that successor signs (or no successor is staged yet), it is reissued
+// once, to the CA's end. The leaf knows its CA only through ca and the bundle,
+// where a staged successor is a CA of a later generation.
+func PlanLeafRenewal(now, notAfter time.Time, validityDays, earlyDays int, ca *x509.Certificate, bundle []*x509.Certificate) LeafRenewal {
+	r := LeafRenewal{Due: RenewalDue(now, notAfter, earlyDays)}
+	if !r.Due {
+		return r
+	}
+	if ca == nil {
+		r.Reissue = true
+		return r
+	}
+	_, r.ReissueEnds, _ = Validity(now, validityDays, ca)
+	r.SuccessorSignsAt = successorSignsAt(ca, bundle)
+	gains := r.ReissueEnds.After(notAfter) && (r.SuccessorSignsAt.IsZero() || notAfter.Before(r.SuccessorSignsAt))
+	r.Reissue = !RenewalDue(now, r.ReissueEnds, earlyDays) || gains
+	return r
+}
+
+// successorSignsAt finds the earliest-signing CA of a later generation than
+// ca in bundle; zero when there is none.
+func successorSignsAt(ca *x509.Certificate, bundle []*x509.Certificate) time.Time {
+	var at time.Time
+	gen := GenerationOf(ca)
+	for _, b := range bundle {
+		if b.IsCA && !b.Equal(ca) && GenerationOf(b) > gen {
+			if t := b.NotBefore.Add(ClockSkewMargin); at.IsZero() || t.Before(at) {
+				at = t
+			}
+		}
+	}
+	return at
 }

@@ -39,11 +39,6 @@ var acceptedFindings = map[string]string{
 	// 825 days is the guide's default; the browsers' 398-day cap is for public roots.
 	"e_tls_server_cert_valid_time_longer_than_398_days": "validity_days default 825",
 	"w_tls_server_cert_valid_time_longer_than_397_days": "validity_days default 825",
-	// validity_days counts from the time of issue and not_before is backdated by
-	// ClockSkewMargin, so an 825-day certificate spans 825 days and 5 minutes.
-	// (Apple platforms apply this 825-day cap to every TLS server certificate;
-	// the gateway and its plugins run Python on OpenSSL, which does not.)
-	"e_sub_cert_valid_time_longer_than_825_days": "not_before backdated by ClockSkewMargin",
 	// pathlen:0 is deliberate: the CA signs leaves only.
 	"w_root_ca_basic_constraints_path_len_constraint_field_present": "pathlen:0 on purpose",
 	// A subject key ID on leaves helps chain building and costs nothing (RFC 5280 4.2.1.2 says SHOULD).

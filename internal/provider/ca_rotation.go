@@ -11,22 +11,23 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
-// mcptls_ca's staged rotation, mapped onto plan and state. The decision is
-// pure (pki.PlanRotation, on the provider's clock); ModifyPlan shows it and
-// hands it to Update in private state, so the apply does what the plan said.
+// mcptls_ca's lifecycle: it rotates instead of renewing. The decision is pure
+// (pki.PlanRotation, on the provider's clock); planUpdate shows it and keeps
+// it in private state, and update applies that same decision with
+// pki.RotationPlan.Apply, so the apply does what the plan said.
 
-// rotationNote is one apply's rotation, as ModifyPlan decided it.
-type rotationNote struct {
-	Stage   bool     `json:"stage,omitempty"`
-	Promote bool     `json:"promote,omitempty"`
-	Retire  []string `json:"retire,omitempty"` // serials of older CAs leaving the bundle
-}
+// caLifecycle is mcptls_ca's lifecycle.
+type caLifecycle struct{}
 
+func (*caModel) lifecycle() lifecycle { return caLifecycle{} }
+
+// rotationKey is the private state key of the planned pki.RotationPlan.
 const rotationKey = "rotation"
 
 // privateData is a resource's private state, in a request or a response.
@@ -34,15 +35,39 @@ type privateData interface {
 	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
 }
 
-func rotationNoteIn(ctx context.Context, private privateData) rotationNote {
-	var note rotationNote
+// rotationPlanIn reads the decision ModifyPlan left; the zero plan when none.
+func rotationPlanIn(ctx context.Context, private privateData) pki.RotationPlan {
+	var p pki.RotationPlan
 	if private == nil {
-		return note
+		return p
 	}
 	if data, _ := private.GetKey(ctx, rotationKey); len(data) > 0 {
-		_ = json.Unmarshal(data, &note)
+		_ = json.Unmarshal(data, &p)
 	}
-	return note
+	return p
+}
+
+// unchanged: a CA's phase moves with the clock, so every plan decides.
+func (caLifecycle) unchanged(context.Context, time.Time, attributeGetter, *diag.Diagnostics) bool {
+	return false
+}
+
+func (caLifecycle) plan(*planStep) {}
+
+// planCreate says what a new CA's rotation attributes will be, and that a CA
+// bringing its own key keeps none in state.
+func (caLifecycle) planCreate(s *planStep) {
+	m, cfg := s.plan.(*caModel), s.cfg.(*caModel)
+	if !cfg.PrivateKeyPEMWO.IsNull() {
+		m.PrivateKeyPEM = types.StringNull()
+	}
+	m.TrustBundlePEM = types.StringUnknown()
+	m.NextCertPEM, m.NextPrivateKeyPEM = types.StringNull(), types.StringNull()
+	m.RotationPhase = types.StringValue(pki.PhaseStable)
+}
+
+func (caLifecycle) broughtKey(cfg certModel) (crypto.Signer, diag.Diagnostics) {
+	return cfg.(*caModel).ownKey()
 }
 
 // stable sets the rotation attributes of a CA that was just issued (or imported).
@@ -52,28 +77,20 @@ func (m *caModel) stable() {
 	m.RotationPhase = types.StringValue(pki.PhaseStable)
 }
 
-// planCreate says what a new CA's rotation attributes will be, and that a CA
-// bringing its own key (in cfg) keeps none in state.
-func (m *caModel) planCreate(cfg *caModel) {
-	if !cfg.PrivateKeyPEMWO.IsNull() {
-		m.PrivateKeyPEM = types.StringNull()
-	}
-	m.TrustBundlePEM = types.StringUnknown()
-	m.NextCertPEM, m.NextPrivateKeyPEM = types.StringNull(), types.StringNull()
-	m.RotationPhase = types.StringValue(pki.PhaseStable)
-}
-
 // chain reads the stored CA, its successor and the older CAs of the bundle.
+// A certificate whose key state does not hold came from private_key_pem_wo.
 func (m *caModel) chain() (pki.CAChain, error) {
 	var c pki.CAChain
 	var err error
 	if c.Current, err = pki.ParseCertificate(m.CertPEM.ValueString()); err != nil {
 		return c, fmt.Errorf("cert_pem: %w", err)
 	}
+	c.CurrentOwnKey = m.PrivateKeyPEM.IsNull()
 	if !m.NextCertPEM.IsNull() {
 		if c.Next, err = pki.ParseCertificate(m.NextCertPEM.ValueString()); err != nil {
 			return c, fmt.Errorf("next_cert_pem: %w", err)
 		}
+		c.NextOwnKey = m.NextPrivateKeyPEM.IsNull()
 	}
 	if m.TrustBundlePEM.IsNull() {
 		return c, nil
@@ -90,6 +107,40 @@ func (m *caModel) chain() (pki.CAChain, error) {
 	return c, nil
 }
 
+// policy is the CA's schedule from its (planned or stored) inputs.
+func (m *caModel) policy() pki.RotationPolicy {
+	return pki.RotationPolicy{EarlyDays: int(m.EarlyRenewalDays.ValueInt64()), OverlapDays: int(m.RotationOverlapDays.ValueInt64())}
+}
+
+// settings are the inputs a CA certificate embodies, with the key brought
+// (nil when generated).
+func (m *caModel) settings(ownKey crypto.PublicKey) pki.CASettings {
+	return pki.CASettings{Subject: m.subject(m.CommonName.ValueString()), Key: m.keySpec(), ValidityDays: int(m.ValidityDays.ValueInt64()), OwnKey: ownKey}
+}
+
+// settingsKnown reports whether the inputs a decision reads are known.
+func (m *caModel) settingsKnown() bool {
+	for _, v := range []interface{ IsUnknown() bool }{m.EarlyRenewalDays, m.RotationOverlapDays, m.ValidityDays, m.CommonName,
+		m.Organization, m.OrganizationalUnit, m.KeyAlgorithm, m.RSABits, m.ECDSACurve, m.PrivateKeyWOVersion} {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return true
+}
+
+// newestOwnKey is the certificate of the chain last made from the brought
+// key: the staged successor when there is one from it, else the current CA.
+func newestOwnKey(c pki.CAChain) *x509.Certificate {
+	switch {
+	case c.Next != nil && c.NextOwnKey:
+		return c.Next
+	case c.CurrentOwnKey:
+		return c.Current
+	}
+	return nil
+}
+
 func encodeBundle(certs []*x509.Certificate) string {
 	var b strings.Builder
 	for _, c := range certs {
@@ -98,62 +149,98 @@ func encodeBundle(certs []*x509.Certificate) string {
 	return b.String()
 }
 
-// planRotation writes the rotation due at now into the plan m (which carries
-// the planned early_renewal_days and rotation_overlap_days) and returns what
-// Update must do; replace asks for a new CA instead.
-func (m *caModel) planRotation(now time.Time, prior *caModel, diags *diag.Diagnostics) (note rotationNote, replace bool) {
+// planUpdate writes the rotation due at s.now into the plan (which carries the
+// planned inputs) and keeps the decision in private state for update.
+func (caLifecycle) planUpdate(s *planStep) []path.Path {
+	m, prior, cfg := s.plan.(*caModel), s.prior.(*caModel), s.cfg.(*caModel)
+	// No decision of an earlier plan may reach this apply.
+	s.diags.Append(s.private.SetKey(s.ctx, rotationKey, nil)...)
 	m.TrustBundlePEM, m.NextCertPEM, m.NextPrivateKeyPEM, m.RotationPhase = prior.TrustBundlePEM, prior.NextCertPEM, prior.NextPrivateKeyPEM, prior.RotationPhase
-	if m.EarlyRenewalDays.IsUnknown() || m.RotationOverlapDays.IsUnknown() {
-		m.TrustBundlePEM, m.RotationPhase = types.StringUnknown(), types.StringUnknown()
-		return note, false
+	f := m.fields()
+	f.NotAfter = prior.NotAfter
+	f.ReadyForRenewal = types.BoolValue(false)
+	if !m.settingsKnown() || cfg.PrivateKeyPEMWO.IsUnknown() {
+		m.TrustBundlePEM, m.RotationPhase, f.ReadyForRenewal = types.StringUnknown(), types.StringUnknown(), types.BoolUnknown()
+		return nil
 	}
 	chain, err := prior.chain()
 	if err != nil {
-		diags.AddAttributeError(path.Root("trust_bundle_pem"), "Stored CA chain is unreadable",
+		s.diags.AddAttributeError(path.Root("trust_bundle_pem"), "Stored CA chain is unreadable",
 			err.Error()+". Restore the state from a backup, or issue a new CA: terraform apply -refresh=false -replace=<address of this mcptls_ca>.")
-		return note, false
+		return nil
 	}
-	p := pki.PlanRotation(now, chain, int(m.EarlyRenewalDays.ValueInt64()), int(m.RotationOverlapDays.ValueInt64()))
+	ownKey, diags := cfg.ownKey()
+	if s.diags.Append(diags...); diags.HasError() {
+		return nil
+	}
+	var ownPublic crypto.PublicKey
+	if ownKey != nil {
+		ownPublic = ownKey.Public()
+		if newest := newestOwnKey(chain); newest != nil && m.PrivateKeyWOVersion.Equal(prior.PrivateKeyWOVersion) && !pki.KeyMatches(newest, ownKey) {
+			s.diags.AddAttributeError(path.Root("private_key_wo_version"), "CA key changed without a new private_key_wo_version",
+				fmt.Sprintf("private_key_pem_wo is not the key of this CA's certificate %q (serial %s), and private_key_wo_version is still %d. "+
+					"To keep this CA, give its key again. To bring a new key, change private_key_wo_version with it: "+
+					"with rotation_overlap_days above 0 that stages a successor CA made from the new key, which signs after the overlap "+
+					"(leaves keep signing with the current key until then); with 0 it replaces the CA.",
+					newest.Subject.String(), newest.SerialNumber, m.PrivateKeyWOVersion.ValueInt64()))
+			return nil
+		}
+	}
+	p := pki.PlanRotation(s.now, chain, m.policy(), m.settings(ownPublic))
+	if data, err := json.Marshal(p); err == nil {
+		s.diags.Append(s.private.SetKey(s.ctx, rotationKey, data)...)
+	} else {
+		s.diags.AddError("Cannot record the CA rotation", err.Error())
+		return nil
+	}
 	if p.Replace {
-		diags.AddWarning("CA is replaced", capitalize(p.Reason)+".")
-		return note, true
+		s.diags.AddWarning("CA is replaced", capitalize(p.Reason)+".")
+		f.ReadyForRenewal = types.BoolUnknown()
+		replace := []path.Path{path.Root("ready_for_renewal")}
+		for _, cause := range p.Causes {
+			replace = append(replace, path.Root(cause))
+		}
+		return replace
 	}
 	if !p.Changes() {
-		return note, false
+		return nil
 	}
 	m.RotationPhase = types.StringValue(p.Phase)
 	m.TrustBundlePEM = types.StringUnknown()
+	if p.Promote {
+		// Known at plan: the leaves see their new CA and plan their reissue.
+		f.setCert(chain.Next, prior.NextCertPEM.ValueString())
+		f.PrivateKeyPEM = prior.NextPrivateKeyPEM
+		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringNull(), types.StringNull()
+	}
+	if p.Discard {
+		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringNull(), types.StringNull()
+	}
 	if p.Stage {
-		note.Stage = true
 		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringUnknown(), types.StringUnknown()
-		if !prior.PrivateKeyWOVersion.IsNull() {
-			m.NextPrivateKeyPEM = types.StringNull() // re-signed from the CA's own key
+		if ownKey != nil {
+			m.NextPrivateKeyPEM = types.StringNull() // made from the CA's own key
 		}
 	}
-	if p.Promote {
-		note.Promote = true
-		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringNull(), types.StringNull()
-		f := m.fields()
-		f.CertPEM, f.PrivateKeyPEM, f.SerialNumber, f.ID = types.StringUnknown(), prior.NextPrivateKeyPEM, types.StringUnknown(), types.StringUnknown()
-		f.NotBefore, f.NotAfter = types.StringUnknown(), types.StringUnknown()
+	summary := fmt.Sprintf("CA rotation: %s", p.Phase)
+	if len(p.Causes) > 0 {
+		summary += " (" + strings.Join(p.Causes, ", ") + ")"
 	}
-	for _, old := range p.Retire {
-		note.Retire = append(note.Retire, old.SerialNumber.String())
+	s.diags.AddWarning(summary, capitalize(p.Reason)+".")
+	if p.Late != "" {
+		s.diags.AddAttributeWarning(path.Root("rotation_overlap_days"), "CA rotation staged late: the overlap is shorter than asked", p.Late)
 	}
-	diags.AddWarning(fmt.Sprintf("CA rotation: %s", p.Phase), capitalize(p.Reason)+".")
-	if p.ShortOverlap != "" {
-		diags.AddAttributeWarning(path.Root("rotation_overlap_days"), "CA rotation staged late: the overlap is shorter than asked", p.ShortOverlap)
-	}
-	return note, false
+	return nil
 }
 
-// applyRotation does what the plan decided, on the prior state's chain. A CA
-// with its own key (ownKey, from private_key_pem_wo) re-signs its successor
-// with that key: same subject and key, so a leaf signed by either certificate
-// verifies against both, and state still holds no CA key.
-func (m *caModel) applyRotation(now time.Time, prior *caModel, ownKey crypto.Signer, note rotationNote) diag.Diagnostics {
+// update applies the planned rotation to the prior state's chain. A successor
+// is issued with the planned inputs; a CA with its own key (from
+// private_key_pem_wo) makes it from that key, and state still holds no CA key.
+func (caLifecycle) update(s *planStep) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !note.Stage && !note.Promote && len(note.Retire) == 0 {
+	m, prior, cfg := s.plan.(*caModel), s.prior.(*caModel), s.cfg.(*caModel)
+	p := rotationPlanIn(s.ctx, s.private)
+	if !p.Changes() {
 		return diags
 	}
 	chain, err := prior.chain()
@@ -161,21 +248,14 @@ func (m *caModel) applyRotation(now time.Time, prior *caModel, ownKey crypto.Sig
 		diags.AddAttributeError(path.Root("trust_bundle_pem"), "Stored CA chain is unreadable", err.Error())
 		return diags
 	}
-	if note.Promote {
-		m.PrivateKeyPEM = prior.NextPrivateKeyPEM
-		m.setCert(chain.Next, prior.NextCertPEM.ValueString())
-		chain = pki.CAChain{Current: chain.Next, Older: append([]*x509.Certificate{chain.Current}, chain.Older...)}
-		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringNull(), types.StringNull()
+	var successor *pki.Issued
+	nextKeyPEM := types.StringNull()
+	ownKey, keyDiags := cfg.ownKey()
+	if diags.Append(keyDiags...); diags.HasError() {
+		return diags
 	}
-	var kept []*x509.Certificate
-	for _, old := range chain.Older {
-		if !containsString(note.Retire, old.SerialNumber.String()) {
-			kept = append(kept, old)
-		}
-	}
-	chain.Older = kept
-	if note.Stage {
-		key, keyPEM := ownKey, types.StringNull()
+	if p.Stage {
+		key := ownKey
 		if key == nil {
 			generated, err := pki.GenerateKey(m.keySpec(), nil)
 			if err != nil {
@@ -187,28 +267,54 @@ func (m *caModel) applyRotation(now time.Time, prior *caModel, ownKey crypto.Sig
 				diags.AddError("Cannot encode the successor CA's key", err.Error())
 				return diags
 			}
-			key, keyPEM = generated, types.StringValue(text)
+			key, nextKeyPEM = generated, types.StringValue(text)
 		}
-		request, _ := m.request()
-		request.ValidityDays, request.Now = int(m.ValidityDays.ValueInt64()), now
-		issued, err := pki.Issue(request, key, nil)
-		if err != nil {
+		request := p.SuccessorRequest(m.subject(m.CommonName.ValueString()), int(m.ValidityDays.ValueInt64()), s.now)
+		if successor, err = pki.Issue(request, key, nil); err != nil {
 			diags.AddError("Cannot issue the successor CA", err.Error())
 			return diags
 		}
-		chain.Next = issued.Cert
-		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringValue(issued.CertPEM), keyPEM
 	}
-	m.TrustBundlePEM = types.StringValue(encodeBundle(chain.Bundle()))
-	m.RotationPhase = types.StringValue(chain.Phase())
+	var successorCert *x509.Certificate
+	if successor != nil {
+		successorCert = successor.Cert
+	}
+	after, err := p.Apply(chain, successorCert, ownKey != nil)
+	if err != nil {
+		diags.AddError("Cannot apply the planned CA rotation", err.Error())
+		return diags
+	}
+	if p.Promote {
+		m.setCert(after.Current, prior.NextCertPEM.ValueString())
+		m.PrivateKeyPEM = prior.NextPrivateKeyPEM
+	}
+	switch {
+	case p.Stage:
+		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringValue(successor.CertPEM), nextKeyPEM
+	case p.Promote || p.Discard:
+		m.NextCertPEM, m.NextPrivateKeyPEM = types.StringNull(), types.StringNull()
+	}
+	m.TrustBundlePEM = types.StringValue(encodeBundle(after.Bundle()))
+	m.RotationPhase = types.StringValue(after.Phase())
+	diags.Append(s.private.SetKey(s.ctx, rotationKey, nil)...) // done: state keeps no decision
 	return diags
 }
 
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
+// readyForRenewal: the next plan gives the CA a new certificate when it
+// promotes its successor or replaces it. The stored inputs stand for the
+// configuration, and a brought key for the one the chain was last made from.
+func (caLifecycle) readyForRenewal(ctx context.Context, now time.Time, state tfsdk.State, _ *x509.Certificate, diags *diag.Diagnostics) (bool, bool) {
+	m := &caModel{}
+	if diags.Append(state.Get(ctx, m)...); diags.HasError() || !m.settingsKnown() {
+		return false, false
 	}
-	return false
+	chain, err := m.chain()
+	if err != nil {
+		return false, false
+	}
+	var own crypto.PublicKey
+	if newest := newestOwnKey(chain); newest != nil {
+		own = newest.PublicKey
+	}
+	return pki.PlanRotation(now, chain, m.policy(), m.settings(own)).NewCertificate(), true
 }

@@ -53,7 +53,7 @@ func TestAccCAValidity_atPlanTime(t *testing.T) {
 			{
 				Config:      gatewayWithCA(expiredCert, expiredKey),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Error: CA certificate has expired.*ca_cert_pem.*expired\s+at\s+2025-02-24T12:00:00Z.*Renew\s+the\s+CA`),
+				ExpectError: regexp.MustCompile(`(?s)Error: CA certificate has expired.*ca_cert_pem.*expired\s+at\s+2025-02-24T11:55:00Z.*Renew\s+the\s+CA`),
 			},
 			{
 				Config:      gatewayWithCA(futureCert, futureKey),

@@ -39,17 +39,12 @@ func issue(ctx context.Context, typeName string, plan, cfg certModel, now time.T
 	f := plan.fields()
 	request.ValidityDays, request.Now = int(f.ValidityDays.ValueInt64()), now
 
-	var key crypto.Signer
-	ca, _ := cfg.(*caModel)
-	ownKey := false
-	if ca != nil && !ca.PrivateKeyPEMWO.IsNull() {
-		var keyDiags diag.Diagnostics
-		key, keyDiags = ca.ownKey()
-		if diags.Append(keyDiags...); diags.HasError() {
-			return diags
-		}
-		ownKey = true
-	} else {
+	key, keyDiags := plan.lifecycle().broughtKey(cfg)
+	if diags.Append(keyDiags...); diags.HasError() {
+		return diags
+	}
+	ownKey := key != nil
+	if !ownKey {
 		var err error
 		if key, err = pki.GenerateKey(f.keySpec(), nil); err != nil {
 			diags.AddAttributeError(path.Root("key_algorithm"), "Cannot generate the private key", err.Error())
@@ -81,11 +76,13 @@ func issue(ctx context.Context, typeName string, plan, cfg certModel, now time.T
 		f.PrivateKeyPEM = types.StringNull() // the CA's key stays where it came from
 	}
 	f.setCert(issued.Cert, issued.CertPEM)
-	due, _ := f.renewalDue(now)
-	f.ReadyForRenewal = types.BoolValue(due)
-	if due {
+	// Plans converge: what was just issued is not replaced by the next plan,
+	// even when it is due at once (it then waits for the CA's successor).
+	f.ReadyForRenewal = types.BoolValue(false)
+	if due, _ := f.renewalDue(now); due {
 		diags.AddAttributeWarning(path.Root("early_renewal_days"), "Certificate is due for renewal as soon as it is issued",
-			"Its not_after was cut to the CA's, which is inside early_renewal_days; renew the CA, or every apply will reissue this certificate.")
+			"Its not_after was cut to the CA's, which is inside early_renewal_days. It is not reissued again until the CA's successor signs, which reissues it; "+
+				"with rotation_overlap_days = 0 on the CA, that is when the CA is replaced.")
 	}
 	if leaf := plan.leafFields(); leaf != nil {
 		leaf.SecretEnv = stringMap(plan.(leafModel).secretEnv(passphrase))

@@ -71,6 +71,8 @@ type certModel interface {
 	reissuePaths(prior certModel) []path.Path
 	// importFrom reads the kind's files from a certs/mcp directory.
 	importFrom(dir string) error
+	// lifecycle is what the kind does where a CA and a leaf differ.
+	lifecycle() lifecycle
 }
 
 func (f *CertFields) keySpec() pki.KeySpec {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -140,89 +139,47 @@ func (r *certResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	life := r.kind.lifecycle()
+	now := r.now()
 	// Read leaves a note when the stored leaf is damaged (checkStored).
 	var reissue *reissueNote
 	if !req.State.Raw.IsNull() {
 		reissue = reissueNoteIn(ctx, req.Private)
 	}
-	ca := r.kind.profile == pki.ProfileCA
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && reissue == nil && !ca {
-		// A plan that is the prior state (every no-op plan) only needs the
-		// renewal check, which reads two attributes instead of decoding the
-		// whole model three times (bench/README.md).
-		if due, known := r.renewalDueIn(ctx, req.Plan, &resp.Diagnostics); known && !due {
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && reissue == nil && derivationCurrent(ctx, req.Private) {
+		// A plan that is the prior state (every no-op plan), of state whose
+		// derived values are this build's, only needs the lifecycle's check,
+		// which reads a few attributes instead of decoding the whole model
+		// three times (bench/README.md).
+		if life.unchanged(ctx, now, req.Plan, &resp.Diagnostics) {
 			return
 		}
 	}
-	plan, cfg := r.kind.newModel(), r.kind.newModel()
-	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
+	s := &planStep{ctx: ctx, now: now, plan: r.kind.newModel(), cfg: r.kind.newModel(), private: resp.Private, reissue: reissue, diags: &resp.Diagnostics}
+	resp.Diagnostics.Append(req.Plan.Get(ctx, s.plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, s.cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// A CA that cannot sign now fails here, at plan time, rather than in Create.
-	// This needs the provider's clock, so it cannot live in ValidateConfig.
-	if leaf := plan.leafFields(); leaf != nil && !leaf.CACertPEM.IsUnknown() && !leaf.CACertPEM.IsNull() {
-		if ca, err := pki.ParseCACertificate(leaf.CACertPEM.ValueString()); err == nil {
-			if d := caValidityDiag(pki.CheckCAValidAt(ca, r.now())); d != nil {
-				resp.Diagnostics.Append(d)
-				return
-			}
-		}
+	if life.plan(s); resp.Diagnostics.HasError() {
+		return
 	}
-	if leaf := plan.leafFields(); leaf != nil {
-		leaf.planTrustBundle(cfg.leafFields())
-	}
-	resp.Diagnostics.Append(plan.derive(cfg)...)
-	caPlan, _ := plan.(*caModel)
-	if caPlan != nil && req.State.Raw.IsNull() {
-		caPlan.planCreate(cfg.(*caModel))
-	}
-	if !req.State.Raw.IsNull() {
-		prior := r.kind.newModel()
-		if resp.Diagnostics.Append(req.State.Get(ctx, prior)...); resp.Diagnostics.HasError() {
+	resp.Diagnostics.Append(s.plan.derive(s.cfg)...)
+	if req.State.Raw.IsNull() {
+		life.planCreate(s)
+	} else {
+		s.prior = r.kind.newModel()
+		if resp.Diagnostics.Append(req.State.Get(ctx, s.prior)...); resp.Diagnostics.HasError() {
 			return
 		}
-		resp.RequiresReplace.Append(plan.reissuePaths(prior)...)
-		if leaf := plan.leafFields(); leaf != nil {
-			leaf.SecretEnv = prior.leafFields().SecretEnv // changes only with a new key
-		}
-		// The window is measured on the issued not_after with the planned early_renewal_days.
-		f := plan.fields()
-		f.NotAfter = prior.fields().NotAfter
-		// A CA rotates instead of renewing (ca_rotation.go); it is replaced
-		// only when rotation says so.
-		replaceCA := false
-		if caPlan != nil {
-			var note rotationNote
-			note, replaceCA = caPlan.planRotation(r.now(), prior.(*caModel), &resp.Diagnostics)
-			if data, err := json.Marshal(note); err == nil {
-				resp.Diagnostics.Append(resp.Private.SetKey(ctx, rotationKey, data)...)
-			}
-		}
-		switch due, known := f.renewalDue(r.now()); {
-		case replaceCA:
-			f.ReadyForRenewal = types.BoolUnknown()
-			resp.RequiresReplace.Append(path.Root("ready_for_renewal"))
-		case caPlan != nil && caPlan.CertPEM.IsUnknown():
-			f.ReadyForRenewal = types.BoolUnknown() // promoted: a new not_after
-		case caPlan != nil:
-			f.ReadyForRenewal = types.BoolValue(due && known)
-		case reissue != nil:
-			// Replaced the way renewal does: the flag changes, and it requires replacement.
-			f.ReadyForRenewal = types.BoolUnknown()
-			resp.RequiresReplace.Append(path.Root("ready_for_renewal"))
-			planReissue(reissue, &resp.Diagnostics)
-		case !known:
-			f.ReadyForRenewal = types.BoolUnknown()
-		case due:
-			f.ReadyForRenewal = types.BoolUnknown()
-			resp.RequiresReplace.Append(path.Root("ready_for_renewal"))
-		default:
-			f.ReadyForRenewal = types.BoolValue(false)
+		resp.RequiresReplace.Append(s.plan.reissuePaths(s.prior)...)
+		resp.RequiresReplace.Append(life.planUpdate(s)...)
+		if resp.Diagnostics.HasError() {
+			return
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	markDerived(ctx, resp.Private, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, s.plan)...)
 }
 
 func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -235,6 +192,7 @@ func (r *certResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.Append(issue(ctx, r.kind.typeSuffix, plan, cfg, r.now())...); resp.Diagnostics.HasError() {
 		return
 	}
+	markDerived(ctx, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
@@ -257,6 +215,7 @@ func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if cert == nil {
 		return
 	}
+	r.markIfDerived(ctx, req.State, resp.Private, &resp.Diagnostics)
 	if notAfter.ValueString() != cert.NotAfter.UTC().Format(time.RFC3339) {
 		state := r.kind.newModel()
 		if resp.Diagnostics.Append(req.State.Get(ctx, state)...); resp.Diagnostics.HasError() {
@@ -265,14 +224,13 @@ func (r *certResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		state.fields().setCert(cert, certPEM.ValueString())
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	}
-	var early WholeNumberValue
 	var ready types.Bool
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("early_renewal_days"), &early)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("ready_for_renewal"), &ready)...)
-	if resp.Diagnostics.HasError() || early.IsNull() || early.IsUnknown() {
+	due, known := r.kind.lifecycle().readyForRenewal(ctx, r.now(), resp.State, cert, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !known {
 		return
 	}
-	if due := pki.RenewalDue(r.now(), cert.NotAfter, int(early.ValueInt64())); ready.IsNull() || ready.ValueBool() != due {
+	if ready.IsNull() || ready.ValueBool() != due {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ready_for_renewal"), due)...)
 	}
 }
@@ -282,43 +240,26 @@ type attributeGetter interface {
 	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
 }
 
-// renewalDueIn reads not_after and early_renewal_days alone.
-func (r *certResource) renewalDueIn(ctx context.Context, data attributeGetter, diags *diag.Diagnostics) (due, known bool) {
-	var f CertFields
-	diags.Append(data.GetAttribute(ctx, path.Root("not_after"), &f.NotAfter)...)
-	diags.Append(data.GetAttribute(ctx, path.Root("early_renewal_days"), &f.EarlyRenewalDays)...)
-	if diags.HasError() {
-		return false, false
-	}
-	return f.renewalDue(r.now())
-}
-
-// Update changes only what does not define the certificate: env settings,
-// early_renewal_days, a re-encoded CA key.
+// Update changes only what does not define the certificate (env settings,
+// early_renewal_days, a re-encoded CA key), and what the lifecycle planned:
+// a CA's rotation.
 func (r *certResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan := r.kind.newModel()
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...); resp.Diagnostics.HasError() {
+	s := &planStep{ctx: ctx, now: r.now(), plan: r.kind.newModel(), prior: r.kind.newModel(), cfg: r.kind.newModel(), private: resp.Private, diags: &resp.Diagnostics}
+	resp.Diagnostics.Append(req.Plan.Get(ctx, s.plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, s.prior)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, s.cfg)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if ca, ok := plan.(*caModel); ok {
-		prior, cfg := &caModel{}, &caModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
-		resp.Diagnostics.Append(req.Config.Get(ctx, cfg)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		ownKey, diags := cfg.ownKey()
-		if resp.Diagnostics.Append(diags...); diags.HasError() {
-			return
-		}
-		if resp.Diagnostics.Append(ca.applyRotation(r.now(), prior, ownKey, rotationNoteIn(ctx, req.Private))...); resp.Diagnostics.HasError() {
-			return
-		}
+	if resp.Diagnostics.Append(r.kind.lifecycle().update(s)...); resp.Diagnostics.HasError() {
+		return
 	}
-	f := plan.fields()
-	due, _ := f.renewalDue(r.now())
-	f.ReadyForRenewal = types.BoolValue(due)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	// Plans converge: right after an apply, the next plan replaces nothing.
+	if f := s.plan.fields(); f.ReadyForRenewal.IsUnknown() {
+		f.ReadyForRenewal = types.BoolValue(false)
+	}
+	markDerived(ctx, resp.Private, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, s.plan)...)
 }
 
 // Delete forgets the certificate: it lives only in state.
@@ -347,6 +288,6 @@ func (r *certResource) ImportState(ctx context.Context, req resource.ImportState
 					r.kind.profile, req.ID, r.kind.profile.Extensions(), strings.Join(missing, "; "), address))
 		}
 	}
-	resp.Diagnostics.Append(m.derive(m)...)
+	resp.Diagnostics.Append(m.derive(m)...) // the Read after an import marks them (derivation.go)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

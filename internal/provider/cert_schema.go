@@ -42,15 +42,16 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"validity_days": wholeNumberAttribute("days", schema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("Days the certificate is valid, from issue. Default `%d` (the Makefile's `MCP_CERT_DAYS`). Changing it issues a new certificate.", pki.DefaultValidityDays),
+			MarkdownDescription: fmt.Sprintf("Days the certificate is valid: `not_after - not_before`, exactly. Default `%d` (the Makefile's `MCP_CERT_DAYS`). Changing it issues a new certificate.", pki.DefaultValidityDays),
 			Optional:            true, Computed: true,
 			Default:       int64default.StaticInt64(pki.DefaultValidityDays),
 			Validators:    []validator.Int64{int64validator.Between(1, pki.MaxValidityDays)},
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		}),
 		"early_renewal_days": wholeNumberAttribute("days", schema.Int64Attribute{
-			MarkdownDescription: fmt.Sprintf("Days before `not_after` at which the certificate is due for renewal: from then on, plan shows a replacement. Must be less than `validity_days`. Default `%d`. Changing it never reissues by itself.", pki.DefaultEarlyRenewalDays),
-			Optional:            true, Computed: true,
+			MarkdownDescription: fmt.Sprintf("Days before `not_after` at which the certificate is due for renewal: from then on, plan shows a replacement (a CA rotates instead, "+
+				"and a leaf whose reissue could not outlive the window waits for its CA's successor). Must be less than `validity_days`. Default `%d`. Changing it never reissues by itself.", pki.DefaultEarlyRenewalDays),
+			Optional: true, Computed: true,
 			Default:    int64default.StaticInt64(pki.DefaultEarlyRenewalDays),
 			Validators: []validator.Int64{int64validator.AtLeast(0)},
 		}),
@@ -83,11 +84,11 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 		"private_key_pem": computedSensitiveString("The certificate's private key, PKCS#8 PEM (`BEGIN PRIVATE KEY`). Stored in state: protect the state."),
 		"serial_number":   computedString("Random 128-bit serial number, in decimal."),
 		"not_before": computedString(fmt.Sprintf("Start of validity, RFC 3339: the time of issue minus %d minutes, so that peers whose clocks run a little behind "+
-			"the machine that ran Terraform accept a new certificate at once; never earlier than the CA's `not_before`. `validity_days` counts from the time of issue.",
+			"the machine that ran Terraform accept a new certificate at once; never earlier than the CA's `not_before`. `not_after` is `validity_days` later.",
 			int(pki.ClockSkewMargin.Minutes()))),
 		"not_after": computedString("End of validity, RFC 3339."),
 		"ready_for_renewal": schema.BoolAttribute{
-			MarkdownDescription: "True once `now >= not_after - early_renewal_days`; the next plan then replaces the certificate.",
+			MarkdownDescription: "True when the next plan gives it a new certificate: a leaf in its renewal window (`now >= not_after - early_renewal_days`) whose reissue would outlive that window, or a CA whose successor is due to sign or that is replaced.",
 			Computed:            true,
 		},
 	}

@@ -117,8 +117,8 @@ func (d *certCheckDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"serial_number": computedString("The serial number in decimal."),
 					"not_before":    computedString("Start of validity, RFC 3339."),
 					"not_after":     computedString("End of validity, RFC 3339."),
-					"days_left": schema.Int64Attribute{Computed: true, MarkdownDescription: "Whole days until `not_after`, rounded down: " +
-						"`0` on its last day, negative once expired."},
+					"days_left": schema.Int64Attribute{Computed: true, MarkdownDescription: "Days until `not_after`, a day begun counting as a whole one: " +
+						"`validity_days` right after the certificate is issued, `1` on its last day, `0` at `not_after` itself, negative once expired."},
 					"chain_valid": schema.BoolAttribute{Computed: true, MarkdownDescription: "It verifies against its CA bundle now: signed by a CA of the bundle, " +
 						"and it and that CA within their validity. False too when the certificate or the bundle is unreadable."},
 					"purpose_valid": schema.BoolAttribute{Computed: true, MarkdownDescription: "It fits its role. `ca`: basicConstraints CA:TRUE, and keyCertSign when it has a key usage. " +

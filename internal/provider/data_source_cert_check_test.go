@@ -154,6 +154,9 @@ func TestAccCertCheck_makefileTree(t *testing.T) {
 	opaNotAfter, _ := openSSLFields(t, filepath.Join(dir, "plugins/OPAPluginFilter/server.crt"))
 	now := gwNotAfter.Add(-10 * 24 * time.Hour) // the gateway has exactly 10 days left
 	caDays := int64(caNotAfter.Sub(now) / (24 * time.Hour))
+	if caNotAfter.Sub(now)%(24*time.Hour) != 0 {
+		caDays++ // a day begun counts
+	}
 	// OPAPluginFilter was issued for 20 days just after the gateway's 40: it
 	// expired 10 days ago, less the seconds between the two openssl runs.
 	opaDays := int64(-10)
@@ -214,7 +217,7 @@ func TestAccCertCheck_makefileTree(t *testing.T) {
 func TestAccCertCheck_terraformValues(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock(t0)
-	notAfter := t0.AddDate(0, 0, 365) // the CA's; the leaves are cut to it
+	notAfter := t0.Add(-5*time.Minute).AddDate(0, 0, 365) // the CA's (backdated by the skew margin); the leaves are cut to it
 	config := `
 resource "mcptls_ca" "ca" {
   key_algorithm      = "ECDSA"
@@ -266,14 +269,15 @@ data "mcptls_cert_check" "c" {
 				),
 			},
 			{
-				// Exactly 30 days left: not yet within warning_days = 30.
-				PreConfig:         func() { clock.Set(notAfter.AddDate(0, 0, -30)) },
+				// A second more than 29 days left: 30 days begun, not yet within
+				// warning_days = 30.
+				PreConfig:         func() { clock.Set(notAfter.AddDate(0, 0, -29).Add(-time.Second)) },
 				Config:            config,
 				ConfigStateChecks: append(days(30), statecheck.ExpectKnownValue(certCheckDS, tfjsonpath.New("expiring"), certCheckList())),
 			},
 			{
-				// One second later: 29 whole days left, all three expiring.
-				PreConfig: func() { clock.Set(notAfter.AddDate(0, 0, -30).Add(time.Second)) },
+				// One second later: 29 days left, all three expiring.
+				PreConfig: func() { clock.Set(notAfter.AddDate(0, 0, -29)) },
 				Config:    config,
 				ConfigStateChecks: append(days(29),
 					statecheck.ExpectKnownValue(certCheckDS, tfjsonpath.New("expiring"), certCheckList("ca", "gateway", "plugin")),
@@ -566,7 +570,8 @@ resource "mcptls_plugin_cert" "this" {
 			t.Errorf("apply does not warn about %s:\n%s", name, out)
 		}
 	}
-	if !regexp.MustCompile(`19\s+days\s+left,\s+fewer\s+than\s+warning_days\s+\(30\)`).MatchString(out) {
+	// Right after issue, a 20-day certificate has 20 days left.
+	if !regexp.MustCompile(`20\s+days\s+left,\s+fewer\s+than\s+warning_days\s+\(30\)`).MatchString(out) {
 		t.Errorf("apply does not say the days left:\n%s", out)
 	}
 	if out, err := w.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); err != nil {
@@ -577,7 +582,7 @@ resource "mcptls_plugin_cert" "this" {
 	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &days); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	if len(days) != 4 || days["ca"] != 19 || days["gateway"] != 19 || days["plugins/DenyListPlugin"] != 19 || days["plugins/OPAPluginFilter"] != 19 {
+	if len(days) != 4 || days["ca"] != 20 || days["gateway"] != 20 || days["plugins/DenyListPlugin"] != 20 || days["plugins/OPAPluginFilter"] != 20 {
 		t.Errorf("days_left = %v", days)
 	}
 }
@@ -721,7 +726,7 @@ func TestCertCheckClock(t *testing.T) {
 	if got, want := daysLeft(newFakeClock(t0)), int64(t0.AddDate(100, 0, 0).Sub(t0)/(24*time.Hour)); got != want {
 		t.Errorf("with the fake clock: %d days left, want %d", got, want)
 	}
-	if got, want := daysLeft(nil), int64(time.Until(t0.AddDate(100, 0, 0))/(24*time.Hour)); got < want-1 || got > want {
+	if got, want := daysLeft(nil), int64(time.Until(t0.AddDate(100, 0, 0))/(24*time.Hour))+1; got < want-1 || got > want { // a day begun counts
 		t.Errorf("unconfigured: %d days left, want the wall clock's %d", got, want)
 	}
 }

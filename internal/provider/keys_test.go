@@ -113,9 +113,17 @@ func expectPlanError(t *testing.T, config, pattern string) {
 // ownCAConfig is a CA self-signed from a key brought in, and a plugin signed
 // with the same key, write-only both times.
 func ownCAConfig(key string, keyVersion int, extra string) string {
+	return ownCAKeysConfig(key, keyVersion, key, extra)
+}
+
+// ownCAKeysConfig gives the CA and the plugin keys of their own: while a
+// successor made from a new CA key is staged, the leaves still sign with the
+// current one.
+func ownCAKeysConfig(caKey string, keyVersion int, leafKey, extra string) string {
 	return fmt.Sprintf(`
 locals {
-  ca_key = %s
+  ca_key   = %s
+  leaf_key = %s
 }
 resource "mcptls_ca" "ca" {
   key_algorithm          = "ECDSA"
@@ -126,12 +134,12 @@ resource "mcptls_ca" "ca" {
 resource "mcptls_plugin_cert" "p" {
   name                  = "P"
   ca_cert_pem           = mcptls_ca.ca.cert_pem
-  ca_private_key_pem_wo = local.ca_key
+  ca_private_key_pem_wo = local.leaf_key
   trust_bundle_pem      = mcptls_ca.ca.trust_bundle_pem
   key_algorithm         = "ECDSA"
   early_renewal_days    = 2
 }
-`, heredoc(key), keyVersion, extra)
+`, heredoc(caKey), heredoc(leafKey), keyVersion, extra)
 }
 
 // caKeyIs checks the CA certificate's public key is the given key's.
@@ -204,12 +212,45 @@ func TestAccOwnCAKey(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), signedBy("mcptls_plugin_cert.p", "mcptls_ca.ca")),
 			},
 			{
-				// Another key is another CA: a new version brings it in.
-				Config: ownCAConfig(other, 2, rotating),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionReplace),
-					plancheck.ExpectResourceAction("mcptls_plugin_cert.p", plancheck.ResourceActionReplace),
-				}},
+				// Another key swapped in under the same version is refused at plan.
+				Config:      ownCAConfig(other, 1, rotating),
+				ExpectError: regexp.MustCompile(`(?s)CA key changed without a new private_key_wo_version.*To bring a new key`),
+			},
+			{
+				// Another key is another CA: a new version stages a successor made
+				// from it, in place; the leaves keep signing with the current key.
+				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 95)) },
+				Config:    ownCAKeysConfig(other, 2, key, rotating),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("mcptls_plugin_cert.p", plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("rotation_phase"), knownvalue.StringExact("staged")),
+					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("next_private_key_pem"), knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), caKeyIs(other, "next_cert_pem")),
+			},
+			{
+				// When it signs, a leaf still given the old key is refused at plan.
+				PreConfig:   func() { clock.Set(t0.AddDate(0, 0, 115)) },
+				Config:      ownCAKeysConfig(other, 2, key, rotating),
+				ExpectError: regexp.MustCompile(`Invalid CA private key`),
+			},
+			{
+				// After the overlap it signs, and the leaves take the new key.
+				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 115)) },
+				Config:    ownCAConfig(other, 2, rotating),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("mcptls_plugin_cert.p", plancheck.ResourceActionReplace),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 				Check: resource.ComposeTestCheckFunc(caKeyIs(other, "cert_pem"), signedBy("mcptls_plugin_cert.p", "mcptls_ca.ca")),
 			},
 		},
@@ -403,7 +444,7 @@ resource "echo" "sink" {}
 				statecheck.ExpectKnownValue("echo.sink", data.AtMapKey("plugin").AtMapKey("server_env").AtMapKey("PLUGINS_SERVER_PORT"), knownvalue.StringExact("8443")),
 				statecheck.ExpectKnownValue("echo.sink", data.AtMapKey("plugin").AtMapKey("trust_bundle_pem"), pem("CERTIFICATE")),
 				statecheck.ExpectKnownValue("echo.sink", data.AtMapKey("gateway").AtMapKey("client_env").AtMapKey("PLUGINS_CLIENT_MTLS_CERTFILE"), knownvalue.StringExact("/app/certs/gateway/client.crt")),
-				statecheck.ExpectKnownValue("echo.sink", data.AtMapKey("gateway").AtMapKey("not_after"), knownvalue.StringExact(t0.AddDate(0, 0, 365).Format(time.RFC3339))),
+				statecheck.ExpectKnownValue("echo.sink", data.AtMapKey("gateway").AtMapKey("not_after"), knownvalue.StringExact(t0.Add(-pki.ClockSkewMargin).AddDate(0, 0, 365).Format(time.RFC3339))),
 			},
 			Check: func(s *terraform.State) error {
 				// The issued plugin certificate verifies with the CA, for its purpose.

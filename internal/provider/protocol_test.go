@@ -48,6 +48,16 @@ func newProtoResource(t *testing.T, clock Clock, newResource func() resource.Res
 		config: tftypes.NewValue(objType, values), state: tftypes.NewValue(objType, nil)}
 }
 
+// with returns the configuration with one attribute set to v.
+func (r *protoResource) with(name string, v tftypes.Value) tftypes.Value {
+	var values map[string]tftypes.Value
+	if err := r.config.As(&values); err != nil {
+		r.t.Fatal(err)
+	}
+	values[name] = v
+	return tftypes.NewValue(r.objType, values)
+}
+
 func (r *protoResource) dynamic(v tftypes.Value) *tfprotov6.DynamicValue {
 	d, err := tfprotov6.NewDynamicValue(r.objType, v)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"fmt"
 	"path/filepath"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -11,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -43,12 +43,12 @@ func NewCAResource() resource.Resource {
 			return schema.Schema{
 				MarkdownDescription: "A self-signed CA for the gateway and its plugins (`certs/mcp/ca/`): CA:TRUE with pathlen:0, keyCertSign and cRLSign. " +
 					"It rotates without an outage: its successor is created and trusted `rotation_overlap_days` before it signs, all in place.",
-				Attributes: mergeAttributes(certAttributes(pki.DefaultCASubject), map[string]schema.Attribute{
+				Attributes: rotatedInputs(mergeAttributes(certAttributes(pki.DefaultCASubject), map[string]schema.Attribute{
 					"common_name": commonNameAttribute(pki.DefaultCASubject.CommonName),
 					"rotation_overlap_days": wholeNumberAttribute("days", schema.Int64Attribute{
-						MarkdownDescription: fmt.Sprintf("Days the successor CA is trusted before it signs. From `not_after - early_renewal_days - rotation_overlap_days` "+
-							"the successor exists and `trust_bundle_pem` holds both CAs (the leaves ship the new bundle, in place); from `not_after - early_renewal_days` the successor signs "+
-							"and the leaves are reissued; the old CA leaves the bundle when it expires. `0` replaces the CA at its renewal point instead, with an outage. Default `%d`.",
+						MarkdownDescription: fmt.Sprintf("Days a successor CA is trusted before it signs. From `not_after - early_renewal_days - rotation_overlap_days`, or at once when an input "+
+							"that needs a new CA changes, the successor exists and `trust_bundle_pem` holds both CAs (the leaves ship the new bundle, in place); `rotation_overlap_days` later the successor signs "+
+							"and the leaves are reissued; the old CA leaves the bundle when it expires. `0` replaces the CA instead, with an outage. Default `%d`.",
 							pki.DefaultRotationOverlapDays),
 						Optional: true, Computed: true,
 						Default:    int64default.StaticInt64(pki.DefaultRotationOverlapDays),
@@ -75,19 +75,55 @@ func NewCAResource() resource.Resource {
 						Optional: true, Sensitive: true, WriteOnly: true,
 					},
 					"private_key_wo_version": wholeNumberAttribute("", schema.Int64Attribute{
-						MarkdownDescription: "Version of `private_key_pem_wo`: changing it issues a new CA from the key given then (and so new certificates for everything it signs).",
-						Optional:            true,
-						PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+						MarkdownDescription: "Version of `private_key_pem_wo`: change it to bring another key. With `rotation_overlap_days` above 0 a successor made from it is staged in place " +
+							"and signs after the overlap (the leaves sign with the current key until then); with `0` the CA is replaced. A different `private_key_pem_wo` under the same version is an error.",
+						Optional: true,
 					}),
 					"rotation_phase": schema.StringAttribute{
 						MarkdownDescription: "`stable` (one CA), `staged` (a successor is trusted but does not sign yet) or `promoted` (the successor signs; the old CA is still trusted). " +
 							"A plan shows the phase the apply leads to, and a warning says why.",
 						Computed: true,
 					},
-				}),
+				})),
 			}
 		},
 	}}
+}
+
+// caSettingInputs are the CA's inputs that its certificate embodies
+// (pki.CASettings.Mismatch names them): a change needs a new CA, which is a
+// staged rotation, not a replacement, while rotation_overlap_days is above 0.
+var caSettingInputs = []string{"common_name", "organization", "organizational_unit", "validity_days", "key_algorithm", "rsa_bits", "ecdsa_curve", "private_key_wo_version"}
+
+// changeSentence is what the CA's setting inputs say a change does.
+const changeSentence = " A new value needs a new CA: with `rotation_overlap_days` above 0 a successor that has it is staged in place " +
+	"and signs after the overlap; with `0` the CA is replaced (see the rotation guide)."
+
+// leafChangeSentence is what the shared descriptions say a change does to a leaf.
+var leafChangeSentence = regexp.MustCompile(` ?Changing it [^.]*\.`)
+
+// rotatedInputs takes the replacement off the CA's setting inputs: the CA's
+// lifecycle decides (ca_rotation.go) and says so in their descriptions.
+func rotatedInputs(attrs map[string]schema.Attribute) map[string]schema.Attribute {
+	for _, name := range caSettingInputs {
+		change := changeSentence
+		if name == "private_key_wo_version" {
+			change = "" // its own description says it
+		}
+		switch a := attrs[name].(type) {
+		case schema.StringAttribute:
+			a.PlanModifiers = nil
+			a.MarkdownDescription = leafChangeSentence.ReplaceAllString(a.MarkdownDescription, "") + change
+			attrs[name] = a
+		case schema.Int64Attribute:
+			a.PlanModifiers = nil
+			a.MarkdownDescription = leafChangeSentence.ReplaceAllString(a.MarkdownDescription, "") + change
+			attrs[name] = a
+		default:
+			panic("no CA setting input " + name)
+		}
+	}
+	return attrs
 }
 
 // commonNameAttribute is the subject CN input of the CA and the gateway.

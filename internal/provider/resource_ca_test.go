@@ -1,9 +1,14 @@
 package provider
 
 import (
+	"context"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
+
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -32,7 +37,7 @@ func TestAccCA_defaults(t *testing.T) {
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("validity_days"), knownvalue.Int64Exact(825)),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("early_renewal_days"), knownvalue.Int64Exact(30)),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_before"), knownvalue.StringExact("2026-03-01T11:55:00Z")), // backdated by pki.ClockSkewMargin
-				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_after"), knownvalue.StringExact("2028-06-03T12:00:00Z")),
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("not_after"), knownvalue.StringExact("2028-06-03T11:55:00Z")),  // exactly 825 days
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("ready_for_renewal"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("cert_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
 				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN PRIVATE KEY-----`))),
@@ -55,7 +60,7 @@ resource "mcptls_ca" "ca" {
 }
 `
 	clock := newFakeClock(t0)
-	windowStart := t0.AddDate(0, 0, 365-30)
+	windowStart := t0.Add(-pki.ClockSkewMargin).AddDate(0, 0, 365-30) // not_after - early_renewal_days
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(clock),
 		Steps: []resource.TestStep{
@@ -97,4 +102,26 @@ resource "mcptls_ca" "ca" {
 			},
 		},
 	})
+}
+
+// TestCASettingInputsRotate: the CA's inputs that need a new CA carry no
+// replacement of their own (its lifecycle decides: staged or replaced) and
+// say so, whatever the descriptions shared with the leaves say.
+func TestCASettingInputsRotate(t *testing.T) {
+	t.Parallel()
+	var s fwresource.SchemaResponse
+	NewCAResource().Schema(context.Background(), fwresource.SchemaRequest{}, &s)
+	for _, name := range caSettingInputs {
+		var modifiers int
+		switch a := s.Schema.Attributes[name].(type) {
+		case schema.StringAttribute:
+			modifiers = len(a.PlanModifiers)
+		case schema.Int64Attribute:
+			modifiers = len(a.PlanModifiers)
+		}
+		d := s.Schema.Attributes[name].GetMarkdownDescription()
+		if modifiers != 0 || !strings.Contains(d, "staged in place") || strings.Contains(d, "issues a new certificate") {
+			t.Errorf("%s: %d plan modifiers, description %q", name, modifiers, d)
+		}
+	}
 }

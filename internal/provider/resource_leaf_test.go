@@ -32,7 +32,7 @@ func TestAccGatewayCert_inputsAndEnv(t *testing.T) {
 					statecheck.ExpectKnownValue(gw, tfjsonpath.New("organization"), knownvalue.StringExact("MCPGateway")),
 					statecheck.ExpectKnownValue(gw, tfjsonpath.New("organizational_unit"), knownvalue.StringExact("Gateway")),
 					// 825 days asked, cut to the CA's 365.
-					statecheck.ExpectKnownValue(gw, tfjsonpath.New("not_after"), knownvalue.StringExact("2027-03-01T12:00:00Z")),
+					statecheck.ExpectKnownValue(gw, tfjsonpath.New("not_after"), knownvalue.StringExact("2027-03-01T11:55:00Z")), // exactly 365 days
 					statecheck.ExpectKnownValue(gw, tfjsonpath.New("client_pem"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)BEGIN CERTIFICATE.*BEGIN PRIVATE KEY`))),
 					statecheck.CompareValuePairs(gw, tfjsonpath.New("ca_cert_pem"), "mcptls_ca.ca", tfjsonpath.New("cert_pem"), compare.ValuesSame()),
 					statecheck.ExpectKnownValue(gw, tfjsonpath.New("client_env"), knownvalue.MapExact(map[string]knownvalue.Check{
@@ -68,7 +68,7 @@ func TestAccGatewayCert_inputsAndEnv(t *testing.T) {
   validity_days       = 90`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(gw, plancheck.ResourceActionReplace)}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(gw, tfjsonpath.New("not_after"), knownvalue.StringExact("2026-05-30T12:00:00Z")),
+					statecheck.ExpectKnownValue(gw, tfjsonpath.New("not_after"), knownvalue.StringExact("2026-05-30T11:55:00Z")), // exactly 90 days
 					statecheck.ExpectKnownValue(gw, tfjsonpath.New("cert_dir"), knownvalue.StringExact("certs/mcp")),
 				},
 			},
@@ -130,12 +130,14 @@ func TestAccPluginCert_sansPortsAndCAReplacement(t *testing.T) {
 				Check: checkSANs(p, "DenyListPlugin,extra.example,localhost,mcp-plugin-DenyListPlugin,plugin.internal", ""),
 			},
 			{
-				// A new CA replaces what it signed.
+				// A new CA replaces what it signed (rotation_overlap_days = 0: the CA
+				// is replaced at once instead of staging a successor).
 				Config: `
 resource "mcptls_ca" "ca" {
-  key_algorithm = "ECDSA"
-  validity_days = 365
-  common_name   = "Second-CA"
+  key_algorithm         = "ECDSA"
+  validity_days         = 365
+  common_name           = "Second-CA"
+  rotation_overlap_days = 0
 }
 ` + leafConfig("mcptls_plugin_cert", "p", `  name = "DenyListPlugin"
   url = "https://plugin.internal/mcp"

@@ -1,7 +1,11 @@
-# State fixture: terraform.tfstate beside this file was written by the provider
-# at schema version 0 (`MCPTLS_UPDATE_STATE_FIXTURE=1 make test` rewrites it).
-# Every later build must plan it with at most in-place additions to the env
-# maps, and empty after one apply. Test keys only: never use them.
+# State fixture: terraform.tfstate beside this file was written at schema
+# version 0 by the first release: a build of commit cee8087 (the state itself
+# was committed in d6a8bdf). Every later build must plan it with in-place
+# updates of derived values only (env maps gained variables), and empty after
+# one apply. That build read this configuration as it was then (for_each over
+# external_plugins, no ssrf_protection); it was adapted since to the data
+# source's later rules and describes the same resources, so it cannot write the
+# state again: keep the committed one. Test keys only: never use them.
 terraform {
   required_providers {
     mcptls = { source = "mcptls/mcptls" }
