@@ -47,9 +47,10 @@ func mustKey(t testing.TB, spec KeySpec) crypto.Signer {
 	return key
 }
 
-func mustEncrypt(t testing.TB, key crypto.Signer, passphrase string, iterations int) string {
+// mustEncrypt encrypts with cheapIterations.
+func mustEncrypt(t testing.TB, key crypto.Signer, passphrase string) string {
 	t.Helper()
-	out, err := encryptPrivateKey(key, passphrase, iterations, rand.Reader)
+	out, err := encryptPrivateKey(key, passphrase, cheapIterations, rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestEncryptedKeyWrongPassphrase(t *testing.T) {
 	if k, err := decrypt(t, enc, testPassphrase+"r"); k != nil || err == nil {
 		t.Errorf("a wrong passphrase decrypted the key: %v", err)
 	}
-	cheap := mustEncrypt(t, key, testPassphrase, cheapIterations)
+	cheap := mustEncrypt(t, key, testPassphrase)
 	for _, wrong := range []string{"correct horse battery stapler", "", "Correct horse battery staple", testPassphrase[:len(testPassphrase)-1]} {
 		if k, err := decrypt(t, cheap, wrong); k != nil || err == nil {
 			t.Errorf("passphrase %q decrypted the key", wrong)
@@ -214,8 +215,8 @@ func TestEncryptedKeyWrongPassphrase(t *testing.T) {
 func TestEncryptedKeyFreshSaltAndIV(t *testing.T) {
 	t.Parallel()
 	key := mustKey(t, ecdsaSpec())
-	a := mustEncrypt(t, key, testPassphrase, cheapIterations)
-	b := mustEncrypt(t, key, testPassphrase, cheapIterations)
+	a := mustEncrypt(t, key, testPassphrase)
+	b := mustEncrypt(t, key, testPassphrase)
 	pa, pb := decodeParts(t, a), decodeParts(t, b)
 	if bytes.Equal(pa.pbkdf2.Salt.Bytes, pb.pbkdf2.Salt.Bytes) {
 		t.Error("two encryptions share a salt")
@@ -303,7 +304,7 @@ func TestCheckEncryptedKey(t *testing.T) {
 	t.Parallel()
 	key := mustKey(t, ecdsaSpec())
 	plainPEM, _ := EncodePrivateKey(key)
-	good := mustEncrypt(t, key, testPassphrase, cheapIterations)
+	good := mustEncrypt(t, key, testPassphrase)
 	if err := CheckEncryptedKey(good); err != nil {
 		t.Fatalf("what EncryptPrivateKey writes: %v", err)
 	}
@@ -341,12 +342,12 @@ func TestCheckEncryptedKey(t *testing.T) {
 // error never quotes the key, and whatever passes is an encrypted key.
 func FuzzCheckEncryptedKey(f *testing.F) {
 	key := mustKey(f, ecdsaSpec())
-	enc := mustEncrypt(f, key, testPassphrase, cheapIterations)
+	enc := mustEncrypt(f, key, testPassphrase)
 	plain, _ := EncodePrivateKey(key)
 	for _, seed := range []string{
 		enc,
 		enc[:len(enc)/2],
-		mustEncrypt(f, mustKey(f, KeySpec{Algorithm: AlgorithmEd25519}), "p", cheapIterations),
+		mustEncrypt(f, mustKey(f, KeySpec{Algorithm: AlgorithmEd25519}), "p"),
 		plain,
 		"-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END EC PRIVATE KEY-----\n",
 		"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",

@@ -48,14 +48,15 @@ func ecdsaKeyPEM(t *testing.T) string {
 // heredoc writes text as an HCL heredoc.
 func heredoc(text string) string { return "<<-EOT\n" + text + "EOT\n" }
 
-// signedBy checks that a certificate in state chains to a CA certificate in state.
-func signedBy(leaf, ca string) resource.TestCheckFunc {
+// pluginSignedByCA checks that mcptls_plugin_cert.p in state chains to
+// mcptls_ca.ca in state.
+func pluginSignedByCA() resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		l, err := pki.ParseCertificate(s.RootModule().Resources[leaf].Primary.Attributes["cert_pem"])
+		l, err := pki.ParseCertificate(s.RootModule().Resources["mcptls_plugin_cert.p"].Primary.Attributes["cert_pem"])
 		if err != nil {
 			return err
 		}
-		c, err := pki.ParseCertificate(s.RootModule().Resources[ca].Primary.Attributes["cert_pem"])
+		c, err := pki.ParseCertificate(s.RootModule().Resources["mcptls_ca.ca"].Primary.Attributes["cert_pem"])
 		if err != nil {
 			return err
 		}
@@ -81,7 +82,7 @@ func TestAccWriteOnlyCAKey(t *testing.T) {
 					statecheck.ExpectKnownValue(p, tfjsonpath.New("ca_private_key_pem"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(p, tfjsonpath.New("ca_private_key_pem_wo"), knownvalue.Null()),
 				},
-				Check:            signedBy(p, "mcptls_ca.ca"),
+				Check:            pluginSignedByCA(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
@@ -92,7 +93,7 @@ func TestAccWriteOnlyCAKey(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(p, tfjsonpath.New("ca_private_key_pem_wo"), knownvalue.Null())},
-				Check:             signedBy(p, "mcptls_ca.ca"),
+				Check:             pluginSignedByCA(),
 			},
 		},
 	})
@@ -110,9 +111,9 @@ func expectPlanError(t *testing.T, config, pattern string) {
 	})
 }
 
-// ownCAConfig is a CA self-signed from a key brought in, and a plugin signed
-// with the same key, write-only both times.
-func ownCAConfig(key string, keyVersion int, extra string) string {
+// ownCAConfig is a CA self-signed from a key brought in, rotating on a short
+// schedule, and a plugin signed with the same key, write-only both times.
+func ownCAConfig(key string, keyVersion int) string {
 	return fmt.Sprintf(`
 locals {
   ca_key = %s
@@ -121,7 +122,9 @@ resource "mcptls_ca" "ca" {
   key_algorithm          = "ECDSA"
   private_key_pem_wo     = local.ca_key
   private_key_wo_version = %d
-%s
+  validity_days          = 100
+  early_renewal_days     = 10
+  rotation_overlap_days  = 20
 }
 resource "mcptls_plugin_cert" "p" {
   name                  = "P"
@@ -131,7 +134,7 @@ resource "mcptls_plugin_cert" "p" {
   key_algorithm         = "ECDSA"
   early_renewal_days    = 2
 }
-`, heredoc(key), keyVersion, extra)
+`, heredoc(key), keyVersion)
 }
 
 // caKeyIs checks the CA certificate's public key is the given key's.
@@ -159,24 +162,23 @@ func TestAccOwnCAKey(t *testing.T) {
 	t.Parallel()
 	key, other := ecdsaKeyPEM(t), ecdsaKeyPEM(t)
 	clock := newFakeClock(t0)
-	rotating := "  validity_days = 100\n  early_renewal_days = 10\n  rotation_overlap_days = 20"
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(v1_11)},
 		ProtoV6ProviderFactories: factories(clock),
 		Steps: []resource.TestStep{
 			{
-				Config: ownCAConfig(key, 1, rotating),
+				Config: ownCAConfig(key, 1),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem_wo"), knownvalue.Null()),
 				},
-				Check:            resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), signedBy("mcptls_plugin_cert.p", "mcptls_ca.ca")),
+				Check:            resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), pluginSignedByCA()),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
 				// Staged: the successor is re-signed from the same key, so no key is stored.
 				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 70)) },
-				Config:    ownCAConfig(key, 1, rotating),
+				Config:    ownCAConfig(key, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -189,7 +191,7 @@ func TestAccOwnCAKey(t *testing.T) {
 			},
 			{
 				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 90)) },
-				Config:    ownCAConfig(key, 1, rotating),
+				Config:    ownCAConfig(key, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),
@@ -201,22 +203,22 @@ func TestAccOwnCAKey(t *testing.T) {
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("rotation_phase"), knownvalue.StringExact("promoted")),
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem"), knownvalue.Null()),
 				},
-				Check: resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), signedBy("mcptls_plugin_cert.p", "mcptls_ca.ca")),
+				Check: resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), pluginSignedByCA()),
 			},
 			{
 				// Another key is another CA: a new version brings it in.
-				Config: ownCAConfig(other, 2, rotating),
+				Config: ownCAConfig(other, 2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionReplace),
 					plancheck.ExpectResourceAction("mcptls_plugin_cert.p", plancheck.ResourceActionReplace),
 				}},
-				Check: resource.ComposeTestCheckFunc(caKeyIs(other, "cert_pem"), signedBy("mcptls_plugin_cert.p", "mcptls_ca.ca")),
+				Check: resource.ComposeTestCheckFunc(caKeyIs(other, "cert_pem"), pluginSignedByCA()),
 			},
 		},
 	})
-	expectPlanError(t, strings.Replace(ownCAConfig(other, 2, rotating), `key_algorithm          = "ECDSA"`, `key_algorithm          = "RSA"`, 1),
+	expectPlanError(t, strings.Replace(ownCAConfig(other, 2), `key_algorithm          = "ECDSA"`, `key_algorithm          = "RSA"`, 1),
 		`(?s)Key settings do not describe private_key_pem_wo.*an ECDSA P256 key`)
-	expectPlanError(t, strings.Replace(ownCAConfig(other, 2, rotating), "private_key_wo_version = 2", "", 1), `Missing key version`)
+	expectPlanError(t, strings.Replace(ownCAConfig(other, 2), "private_key_wo_version = 2", "", 1), `Missing key version`)
 }
 
 // TestAccEncryptedKeys: a passphrase encrypts the key as PKCS#8, secret_env
