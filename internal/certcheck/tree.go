@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/safefile"
 )
 
 // Names and files of the gateway Makefile's certs/mcp tree. Only certificates
@@ -20,6 +22,14 @@ const (
 	gatewayFile = "gateway/client.crt"
 	gatewayCA   = "gateway/ca.crt"
 )
+
+// MaxFileSize caps every file the tree reader reads: a certificate or a CA
+// bundle is a few KiB, so anything near this is not one.
+const MaxFileSize = safefile.DefaultLimit
+
+// errMissing marks a file that does not exist, so the tree reader can fall back
+// from a missing copy of ca.crt to the CA's.
+var errMissing = errors.New("does not exist")
 
 // ReadTree reads the Makefile's tree at dir, in this order:
 //
@@ -35,7 +45,7 @@ const (
 // plugin directory without server.crt is listed too. Entries of plugins/ that
 // are not directories, and names starting with a dot, are skipped as the
 // Makefile's `plugins/*` loop skips them. Symbolic links are followed (see
-// readRegular). The error is only for a dir, or a plugins/, that cannot be read
+// safefile.ReadFile). The error is only for a dir, or a plugins/, that cannot be read
 // as a directory.
 func ReadTree(dir string) ([]Input, error) {
 	fi, err := os.Stat(dir)
@@ -46,7 +56,7 @@ func ReadTree(dir string) ([]Input, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("%s is %s, not a directory", QuoteIfNeeded(dir), kind(fi.Mode()))
+		return nil, fmt.Errorf("%s is %s, not a directory", QuoteIfNeeded(dir), safefile.Describe(fi.Mode()))
 	}
 	caPEM, caErr := readTreeFile(dir, caFile)
 	inputs := []Input{
@@ -61,7 +71,7 @@ func ReadTree(dir string) ([]Input, error) {
 	case err != nil:
 		return nil, fmt.Errorf("plugins: %w", statError(err))
 	case !fi.IsDir():
-		return nil, fmt.Errorf("plugins is %s, not a directory", kind(fi.Mode()))
+		return nil, fmt.Errorf("plugins is %s, not a directory", safefile.Describe(fi.Mode()))
 	}
 	entries, err := os.ReadDir(plugins)
 	if err != nil {
@@ -110,10 +120,27 @@ func leaf(dir, name string, role Role, certFile, copyFile string, caPEM []byte, 
 	return in
 }
 
+// readTreeFile reads a file of the tree and names it by its path in the tree.
 func readTreeFile(dir, rel string) ([]byte, error) {
-	data, err := readRegular(filepath.Join(dir, filepath.FromSlash(rel)), MaxFileSize)
-	if err != nil {
-		return nil, fmt.Errorf("%s %w", QuoteIfNeeded(rel), err)
+	data, err := safefile.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)), MaxFileSize)
+	var fe *safefile.Error
+	switch {
+	case err == nil:
+		return data, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s %w", QuoteIfNeeded(rel), errMissing)
+	case errors.As(err, &fe):
+		return nil, fmt.Errorf("%s %s", QuoteIfNeeded(rel), fe.Problem)
 	}
-	return data, nil
+	return nil, err
+}
+
+// statError explains a directory of the tree that cannot be read; the caller
+// names it.
+func statError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot be read: %w", err)
 }

@@ -176,7 +176,7 @@ func TestReadTreeFileLimits(t *testing.T) {
 	if a.BundleErr != nil || len(a.BundlePEM) != MaxFileSize {
 		t.Errorf("a ca.crt of exactly %d bytes: %v (%d bytes)", MaxFileSize, a.BundleErr, len(a.BundlePEM))
 	}
-	wantProblems(t, Check(a, t0), "unreadable: plugins/A/server.crt is 1048676 bytes, more than the 1 MiB a certificate file may have")
+	wantProblems(t, Check(a, t0), "unreadable: plugins/A/server.crt is 1048676 bytes, more than the limit of 1 MiB: check the path")
 	wantProblems(t, Check(byName(t, inputs, "plugins/C"), t0), "unreadable: plugins/C/server.crt is a directory, not a regular file")
 }
 

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,8 +66,9 @@ func publicPEM(t *testing.T, pub any) string {
 }
 
 // TestEncryptedKeyOpenSSL: openssl pkey reads what EncryptPrivateKey writes (and
-// refuses a wrong passphrase); DecryptPrivateKey reads what openssl pkcs8 -topk8
-// writes with PBKDF2 and with scrypt.
+// refuses a wrong passphrase); CheckEncryptedKey, the structural check refresh
+// runs on a stored key, accepts what openssl pkcs8 -topk8 writes under PBES2
+// (with PBKDF2 or scrypt) and refuses PBES1.
 func TestEncryptedKeyOpenSSL(t *testing.T) {
 	openssl := lookOpenSSL(t)
 	t.Parallel()
@@ -97,14 +97,12 @@ func TestEncryptedKeyOpenSSL(t *testing.T) {
 		})
 	}
 
-	key := mustKey(t, ecdsaSpec())
-	plainPEM, _ := EncodePrivateKey(key)
+	plainPEM, _ := EncodePrivateKey(mustKey(t, ecdsaSpec()))
 	for name, args := range map[string][]string{
 		"PBKDF2 aes-256-cbc (openssl's default PRF)": {"-v2", "aes-256-cbc"},
 		"PBKDF2 aes-128-cbc hmacWithSHA512":          {"-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA512"},
-		"PBKDF2 aes-192-cbc hmacWithSHA1":            {"-v2", "aes-192-cbc", "-v2prf", "hmacWithSHA1", "-iter", "600000"},
+		"PBKDF2 aes-192-cbc hmacWithSHA1":            {"-v2", "aes-192-cbc", "-v2prf", "hmacWithSHA1"},
 		"scrypt":                                     {"-scrypt"},
-		"scrypt at OpenSSL's largest N, p=5":         {"-scrypt", "-scrypt_N", "16384", "-scrypt_r", "8", "-scrypt_p", "5"},
 		"PBES1 (refused)":                            {"-v1", "PBE-SHA1-3DES"},
 	} {
 		t.Run("openssl writes "+name, func(t *testing.T) {
@@ -120,21 +118,15 @@ func TestEncryptedKeyOpenSSL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, err := DecryptPrivateKey(string(enc), pass)
+			err = CheckEncryptedKey(string(enc))
 			if strings.Contains(name, "refused") {
 				if err == nil || !strings.Contains(err.Error(), "only PBES2") {
 					t.Errorf("PBES1 key: %v", err)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !key.(signerEqual).Equal(back) {
-				t.Error("decrypted another key")
-			}
-			if _, err := DecryptPrivateKey(string(enc), "pässwörd"); !errors.Is(err, ErrWrongPassphrase) {
-				t.Errorf("wrong passphrase: %v", err)
+			if err != nil || !IsEncryptedKey(string(enc)) {
+				t.Errorf("CheckEncryptedKey = %v, IsEncryptedKey = %v", err, IsEncryptedKey(string(enc)))
 			}
 		})
 	}

@@ -112,7 +112,7 @@ func newCLIWorkspace(t *testing.T, files map[string][]byte) *cliWorkspace {
 		t.Skip("set TF_ACC and TF_ACC_TERRAFORM_PATH (make test does)")
 	}
 	builtProvider.once.Do(func() {
-		builtProvider.dir, builtProvider.err = os.MkdirTemp("", "mcptls-provider-")
+		builtProvider.dir, builtProvider.err = os.MkdirTemp("", "mcptls-provider-") //nolint:usetesting // one binary for every test of the run; TestMain removes it
 		if builtProvider.err == nil {
 			builtProvider.out, builtProvider.err = exec.Command("go", "build", "-o", filepath.Join(builtProvider.dir, "terraform-provider-mcptls"), "../..").CombinedOutput()
 		}

@@ -49,7 +49,7 @@ type certCheckPEM struct {
 }
 
 type certCheckDataSource struct {
-	clock Clock
+	clocked
 }
 
 var (
@@ -65,17 +65,7 @@ func (d *certCheckDataSource) Metadata(_ context.Context, req datasource.Metadat
 }
 
 func (d *certCheckDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, _ *datasource.ConfigureResponse) {
-	if data, ok := req.ProviderData.(*providerData); ok {
-		d.clock = data.clock
-	}
-}
-
-// now is the provider's clock; the wall clock only before Configure.
-func (d *certCheckDataSource) now() time.Time {
-	if d.clock == nil {
-		return SystemClock{}.Now()
-	}
-	return d.clock.Now()
+	d.configureClock(req.ProviderData)
 }
 
 func (d *certCheckDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

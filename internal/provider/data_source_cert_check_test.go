@@ -626,11 +626,11 @@ func certCheckRead(t *testing.T, clock Clock, values map[string]tftypes.Value) (
 	ctx := context.Background()
 	ds := NewCertCheckDataSource()
 	if clock != nil {
-		ds.(datasource.DataSourceWithConfigure).Configure(ctx, datasource.ConfigureRequest{ProviderData: &providerData{clock: clock}}, &datasource.ConfigureResponse{})
+		as[datasource.DataSourceWithConfigure](t, ds).Configure(ctx, datasource.ConfigureRequest{ProviderData: &providerData{clock: clock}}, &datasource.ConfigureResponse{})
 	}
 	var sresp datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sresp)
-	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ := as[tftypes.Object](t, sresp.Schema.Type().TerraformType(ctx))
 	attrs := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		attrs[name] = tftypes.NewValue(at, nil)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +28,12 @@ func importDir(r resource.Resource, id string) resource.ImportStateResponse {
 	var s resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &s)
 	resp := resource.ImportStateResponse{State: tfsdk.State{Schema: s.Schema, Raw: tftypes.NewValue(s.Schema.Type().TerraformType(ctx), nil)}}
-	r.(resource.ResourceWithImportState).ImportState(ctx, resource.ImportStateRequest{ID: id}, &resp)
+	importer, ok := r.(resource.ResourceWithImportState)
+	if !ok {
+		resp.Diagnostics.AddError("No import", fmt.Sprintf("%T cannot be imported", r))
+		return resp
+	}
+	importer.ImportState(ctx, resource.ImportStateRequest{ID: id}, &resp)
 	return resp
 }
 

@@ -48,14 +48,15 @@ func ecdsaKeyPEM(t *testing.T) string {
 // heredoc writes text as an HCL heredoc.
 func heredoc(text string) string { return "<<-EOT\n" + text + "EOT\n" }
 
-// signedBy checks that a certificate in state chains to a CA certificate in state.
-func signedBy(leaf, ca string) resource.TestCheckFunc {
+// pluginSignedByCA checks that mcptls_plugin_cert.p in state chains to
+// mcptls_ca.ca in state.
+func pluginSignedByCA() resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		l, err := pki.ParseCertificate(s.RootModule().Resources[leaf].Primary.Attributes["cert_pem"])
+		l, err := pki.ParseCertificate(s.RootModule().Resources["mcptls_plugin_cert.p"].Primary.Attributes["cert_pem"])
 		if err != nil {
 			return err
 		}
-		c, err := pki.ParseCertificate(s.RootModule().Resources[ca].Primary.Attributes["cert_pem"])
+		c, err := pki.ParseCertificate(s.RootModule().Resources["mcptls_ca.ca"].Primary.Attributes["cert_pem"])
 		if err != nil {
 			return err
 		}
@@ -81,7 +82,7 @@ func TestAccWriteOnlyCAKey(t *testing.T) {
 					statecheck.ExpectKnownValue(p, tfjsonpath.New("ca_private_key_pem"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(p, tfjsonpath.New("ca_private_key_pem_wo"), knownvalue.Null()),
 				},
-				Check:            signedBy(p, "mcptls_ca.ca"),
+				Check:            pluginSignedByCA(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
@@ -92,7 +93,7 @@ func TestAccWriteOnlyCAKey(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(p, tfjsonpath.New("ca_private_key_pem_wo"), knownvalue.Null())},
-				Check:             signedBy(p, "mcptls_ca.ca"),
+				Check:             pluginSignedByCA(),
 			},
 		},
 	})
@@ -178,7 +179,7 @@ func TestAccOwnCAKey(t *testing.T) {
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem_wo"), knownvalue.Null()),
 				},
-				Check:            resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), signedBy("mcptls_plugin_cert.p", "mcptls_ca.ca")),
+				Check:            resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), pluginSignedByCA()),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
@@ -209,7 +210,7 @@ func TestAccOwnCAKey(t *testing.T) {
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("rotation_phase"), knownvalue.StringExact("promoted")),
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem"), knownvalue.Null()),
 				},
-				Check: resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), signedBy("mcptls_plugin_cert.p", "mcptls_ca.ca")),
+				Check: resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), pluginSignedByCA()),
 			},
 			{
 				// Another key swapped in under the same version is refused at plan.
@@ -251,7 +252,7 @@ func TestAccOwnCAKey(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: resource.ComposeTestCheckFunc(caKeyIs(other, "cert_pem"), signedBy("mcptls_plugin_cert.p", "mcptls_ca.ca")),
+				Check: resource.ComposeTestCheckFunc(caKeyIs(other, "cert_pem"), pluginSignedByCA()),
 			},
 		},
 	})

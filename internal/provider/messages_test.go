@@ -19,7 +19,7 @@ func validateConfig(t *testing.T, newResource func() resource.Resource, typeName
 	ctx := context.Background()
 	var s resource.SchemaResponse
 	newResource().Schema(ctx, resource.SchemaRequest{}, &s)
-	objType := s.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objType := as[tftypes.Object](t, s.Schema.Type().TerraformType(ctx))
 	values := map[string]tftypes.Value{}
 	for name, typ := range objType.AttributeTypes {
 		values[name] = tftypes.NewValue(typ, nil)

@@ -28,7 +28,7 @@ func newProtoResource(t *testing.T, clock Clock, newResource func() resource.Res
 	ctx := context.Background()
 	var s resource.SchemaResponse
 	newResource().Schema(ctx, resource.SchemaRequest{}, &s)
-	objType := s.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objType := as[tftypes.Object](t, s.Schema.Type().TerraformType(ctx))
 	values, computed := map[string]tftypes.Value{}, map[string]bool{}
 	for name, typ := range objType.AttributeTypes {
 		values[name] = tftypes.NewValue(typ, nil)

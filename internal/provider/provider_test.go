@@ -12,6 +12,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
+// as is a checked type assertion for tests: a value of another type fails the
+// test, naming both types, instead of panicking.
+func as[T any](t testing.TB, v any) T {
+	t.Helper()
+	got, ok := v.(T)
+	if !ok {
+		t.Fatalf("got a %T, want a %T", v, got)
+	}
+	return got
+}
+
 // fakeClock is a per-test clock; each test builds its own provider around one.
 type fakeClock struct {
 	mu  sync.Mutex

@@ -3,6 +3,7 @@ package provider
 import (
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -10,12 +11,8 @@ import (
 // state without decoding a model, in step with what each kind issues.
 func TestKindProfileMatchesRequest(t *testing.T) {
 	t.Parallel()
-	for _, newResource := range []func() *certResource{
-		func() *certResource { return NewCAResource().(*certResource) },
-		func() *certResource { return NewGatewayCertResource().(*certResource) },
-		func() *certResource { return NewPluginCertResource().(*certResource) },
-	} {
-		r := newResource()
+	for _, newResource := range []func() resource.Resource{NewCAResource, NewGatewayCertResource, NewPluginCertResource} {
+		r := as[*certResource](t, newResource())
 		m := r.kind.newModel()
 		if p, ok := m.(*pluginModel); ok {
 			p.Name, p.URL = types.StringValue("p"), types.StringNull()

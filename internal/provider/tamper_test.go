@@ -46,10 +46,10 @@ func (w *cliWorkspace) editState(edit func(attrs map[string]map[string]any)) {
 		w.t.Fatal(err)
 	}
 	attrs := map[string]map[string]any{}
-	for _, r := range state["resources"].([]any) {
-		res := r.(map[string]any)
-		inst := res["instances"].([]any)[0].(map[string]any)
-		attrs[res["type"].(string)+"."+res["name"].(string)] = inst["attributes"].(map[string]any)
+	for _, r := range as[[]any](w.t, state["resources"]) {
+		res := as[map[string]any](w.t, r)
+		inst := as[map[string]any](w.t, as[[]any](w.t, res["instances"])[0])
+		attrs[as[string](w.t, res["type"])+"."+as[string](w.t, res["name"])] = as[map[string]any](w.t, inst["attributes"])
 	}
 	edit(attrs)
 	if data, err = json.MarshalIndent(state, "", "  "); err != nil {
@@ -96,8 +96,8 @@ func TestTamperedState(t *testing.T) {
 	w.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
 	var caCert, gwKey string
 	w.editState(func(attrs map[string]map[string]any) {
-		caCert = attrs["mcptls_ca.ca"]["cert_pem"].(string)
-		gwKey = attrs["mcptls_gateway_cert.gw"]["private_key_pem"].(string)
+		caCert = as[string](t, attrs["mcptls_ca.ca"]["cert_pem"])
+		gwKey = as[string](t, attrs["mcptls_gateway_cert.gw"]["private_key_pem"])
 		attrs["mcptls_plugin_cert.p"]["cert_pem"] = caCert
 		attrs["mcptls_gateway_cert.gw"]["private_key_pem"] = "garbage"
 	})
