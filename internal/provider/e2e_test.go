@@ -154,7 +154,7 @@ func TestTerraformCloudExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	local := cloudBlock.ReplaceAll(main, nil)
+	local := cloudBlock.ReplaceAll(main, []byte("\n"))
 	if bytes.Equal(local, main) {
 		t.Fatal("main.tf has no cloud block to take out")
 	}
