@@ -40,7 +40,7 @@ type unknownWriteOnly struct {
 func (s *unknownWriteOnly) load(ctx context.Context) {
 	s.once.Do(func() {
 		s.types, s.writeOnly = map[string]tftypes.Type{}, map[string][]string{}
-		resp, err := s.ProviderServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+		resp, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 		if err != nil || resp == nil {
 			return
 		}
