@@ -14,7 +14,8 @@ import (
 // TestEndToEndQuickstart applies examples/quickstart as a user does (the
 // module, for_each over the TLS plugins, hashicorp/local writing the tree)
 // through dev_overrides: the second plan is empty, the state holds the keys
-// main.tf says, the files have the Makefile's modes, and a plugin removed from
+// main.tf says, the files have the Makefile's modes, the gateway completes a
+// Python ssl handshake with a plugin from them, and a plugin removed from
 // config.yaml loses its files with no sensitivity flip-flop in the plan.
 func TestEndToEndQuickstart(t *testing.T) {
 	t.Parallel()
@@ -51,6 +52,22 @@ func TestEndToEndQuickstart(t *testing.T) {
 		if info.Mode().Perm() != mode {
 			t.Errorf("%s has mode %o, want %o", rel, info.Mode().Perm(), mode)
 		}
+	}
+	// The gateway connects to the MCP plugin by the URL's host (localhost)
+	// with the files and variables the quickstart gave, paths relative to it.
+	var client map[string]string
+	decode(t, run("output", "-json", "client_env"), &client)
+	in := func(rel string) string { return filepath.Join(qs, rel) }
+	deny := env["DenyListPlugin"]
+	results := pythonHandshakes(t, []pyPeer{{Name: "gateway -> DenyListPlugin",
+		ServerCert: in(deny["PLUGINS_SERVER_SSL_CERTFILE"]), ServerKey: in(deny["PLUGINS_SERVER_SSL_KEYFILE"]), ServerCA: in(deny["PLUGINS_SERVER_SSL_CA_CERTS"]),
+		ClientCert: in(client["PLUGINS_CLIENT_MTLS_CERTFILE"]), ClientKey: in(client["PLUGINS_CLIENT_MTLS_KEYFILE"]), ClientCA: in(client["PLUGINS_CLIENT_MTLS_CA_BUNDLE"]),
+		ServerHostname: "localhost", CheckHostname: client["PLUGINS_CLIENT_MTLS_CHECK_HOSTNAME"] == "true"}})
+	if r := results["gateway -> DenyListPlugin"]; !r.OK {
+		t.Errorf("handshake: %s %s", r.Error, r.ServerError)
+	}
+	if deny["PLUGINS_SERVER_HOST"] != "127.0.0.1" {
+		t.Errorf("the quickstart's plugins listen on %s, want 127.0.0.1 (next to the gateway)", deny["PLUGINS_SERVER_HOST"])
 	}
 	// Remove the gRPC plugin from the gateway's config: its files go.
 	config, err := os.ReadFile(filepath.Join(qs, "config.yaml"))
