@@ -94,7 +94,26 @@ func TestAccWriteOnlyCAKey(t *testing.T) {
 			},
 		},
 	})
-	expectPlanError(t, caConfig+leafConfig("mcptls_plugin_cert", "p", "  name = \"P\"\n  ca_private_key_pem_wo = mcptls_ca.ca.private_key_pem"), `(?s)Two CA keys given.*not both`)
+	// Both CA key inputs: an error at plan once both are known (the CA exists);
+	// while either is unknown (the CA is made in the same run) it is an error
+	// when Terraform validates again at apply, before the leaf is made. Unknown
+	// values never clash, as with the framework's ConflictsWith: a module picks
+	// one input with a conditional, and both are unknown while it validates.
+	both := caConfig + leafConfig("mcptls_plugin_cert", "p", "  name = \"P\"\n  ca_private_key_pem_wo = mcptls_ca.ca.private_key_pem")
+	twoKeys := regexp.MustCompile(`(?s)Two CA keys given.*not both`)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(v1_11)},
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps:                    []resource.TestStep{{Config: caConfig}, {Config: both, PlanOnly: true, ExpectError: twoKeys}},
+	})
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(v1_11)},
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps: []resource.TestStep{
+			{Config: both, ExpectError: twoKeys},
+			{Config: caConfig, ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("key_algorithm"), knownvalue.StringExact("ECDSA"))}},
+		},
+	})
 	expectPlanError(t, caConfig+strings.ReplaceAll(leafConfig("mcptls_plugin_cert", "p", "  name = \"P\""), "ca_private_key_pem =", "# no key"), `(?s)No CA key given.*ca_private_key_pem_wo`)
 }
 
