@@ -143,4 +143,3 @@ func planActions(t *testing.T, planJSON string) map[string]string {
 	}
 	return out
 }
-
