@@ -443,9 +443,27 @@ resource "local_file" "env" {
 // secret, the gateway completes a Python ssl handshake with each plugin from
 // the secret's files by the plugin's Service name, the mcptls state holds the
 // keys the recipe says (data_wo keeps none in the kubernetes provider's), and
-// the second plan is empty.
+// the second plan is empty; then the same with a CA key of your own (N + 2).
 func TestKubernetesRecipe(t *testing.T) {
 	t.Parallel()
+	for _, mode := range []struct {
+		name     string
+		override string
+		wantKeys int // -1: as main.tf says
+	}{
+		{name: "as written", wantKeys: -1},
+		// N + 2: the CA's own key, and the leaves sign write-only.
+		{name: "a CA key of your own", override: "module \"mtls\" {\n  ca_private_key_pem_wo     = file(\"${path.module}/ca.key\")\n  ca_private_key_wo_version = 1\n}\n", wantKeys: 2 + 2},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			kubernetesRecipe(t, mode.override, mode.wantKeys)
+		})
+	}
+}
+
+func kubernetesRecipe(t *testing.T, override string, wantKeys int) {
+	t.Helper()
 	w := newCLIWorkspace(t, map[string][]byte{}).withLocalProvider()
 	if v := w.cliVersion(); v.LessThan(v1_11) {
 		t.Skipf("%s %s: the recipe needs write-only arguments (1.11 and later)", w.tf, v)
@@ -471,7 +489,11 @@ func TestKubernetesRecipe(t *testing.T) {
 			t.Errorf("kubernetes.tf no longer has %q: update the stand-in", uses)
 		}
 	}
-	for name, data := range map[string][]byte{"main.tf": main, "kubernetes.tf": []byte(kubeletStandIn)} {
+	files := map[string][]byte{"main.tf": main, "kubernetes.tf": []byte(kubeletStandIn)}
+	if override != "" {
+		files["keys_override.tf"], files["ca.key"] = []byte(override), []byte(ecdsaKeyPEM(t))
+	}
+	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -479,7 +501,11 @@ func TestKubernetesRecipe(t *testing.T) {
 	r := &recipe{t: t, w: w, dir: dir}
 	r.run("get")
 	r.apply()
-	r.stateKeys("mcptls_ca", "mcptls_gateway_cert", "mcptls_plugin_cert")
+	if wantKeys < 0 {
+		r.stateKeys("mcptls_ca", "mcptls_gateway_cert", "mcptls_plugin_cert")
+	} else if got := countStateKeys(t, r.run("show", "-json"), "mcptls_ca", "mcptls_gateway_cert", "mcptls_plugin_cert"); got != wantKeys {
+		t.Errorf("mcptls's state holds %d private keys, want %d", got, wantKeys)
+	}
 
 	// Each pod's env, with the mount directory mapped to where the stand-in wrote it.
 	pod := func(party string) map[string]string {
