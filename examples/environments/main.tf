@@ -1,6 +1,10 @@
 # The same module twice: staging and production, each with its own CA, key
 # algorithm and validity. A certificate of one environment does not verify
 # against the other's CA.
+#
+# Private keys in state: 6N + 14 (26 with the 2 plugins here): in each
+# environment mcptls keeps 2N + 4 and the files output N + 3 (root outputs are
+# kept in state); without that output, 4N + 8.
 terraform {
   required_providers {
     mcptls = { source = "mcptls/mcptls" }

@@ -1,11 +1,17 @@
 # Plugin mTLS on Kubernetes: one TLS secret per certificate, written write-only
 # (data_wo: the secret's data is not kept in the kubernetes provider's state),
-# and env maps that point into the secret where the pod mounts it.
+# and env maps that point into the secret where the pod mounts it
+# (kubernetes.tf).
 #
-# Not validated in CI: the hashicorp/kubernetes provider (>= 2.37 for data_wo)
-# cannot be built from the Go module proxy here (only v1.13.4 is served), so
-# this file is checked by `terraform fmt` only. The mcptls side is the module
-# the quickstart and the environments example apply.
+# Private keys in state: 2N + 4 (8 with the 2 plugins here), all in mcptls's
+# resources: data_wo keeps none in the kubernetes provider's. With
+# ca_private_key_pem_wo (the CA's own key, from your secret store) it is N + 2.
+#
+# Not validated against the kubernetes provider: hashicorp/kubernetes (>= 2.37
+# for data_wo) cannot be built from the Go module proxy here. The acceptance
+# suite applies this directory with a stand-in for kubernetes.tf that writes
+# what a pod would see (the secret's files and the env) and runs the
+# gateway-to-plugin handshakes with them.
 terraform {
   required_version = ">= 1.11" # write-only arguments
   required_providers {
@@ -19,34 +25,16 @@ variable "namespace" {
   default = "mcp"
 }
 
+variable "key_algorithm" {
+  description = "ECDSA keys are small and fast; RSA gives the Makefile's 4096-bit keys."
+  type        = string
+  default     = "ECDSA"
+}
+
 module "mtls" {
   source               = "../modules/plugin-mtls"
   config_path          = "${path.module}/config.yaml"
-  key_algorithm        = "ECDSA"
+  key_algorithm        = var.key_algorithm
+  server_host          = "0.0.0.0" # each plugin listens on its pod's network (the module's default)
   kubernetes_mount_dir = "/etc/mcp/tls"
-}
-
-# gateway, plugins/DenyListPlugin, plugins/OPAPluginFilter
-resource "kubernetes_secret_v1" "tls" {
-  for_each = module.mtls.revisions
-
-  metadata {
-    name      = "mcp-${replace(lower(each.key), "/", "-")}-tls"
-    namespace = var.namespace
-  }
-  type             = "kubernetes.io/tls"
-  data_wo          = module.mtls.kubernetes_secret_data[each.key]
-  data_wo_revision = each.value # changes with the certificate or the trust bundle
-}
-
-# The env of each workload (non-secret: paths, ports, switches). Mount the
-# secret above at /etc/mcp/tls in the matching pod and use this as its env.
-resource "kubernetes_config_map_v1" "env" {
-  for_each = module.mtls.kubernetes_env
-
-  metadata {
-    name      = "mcp-${replace(lower(each.key), "/", "-")}-env"
-    namespace = var.namespace
-  }
-  data = each.value
 }

@@ -18,15 +18,20 @@ module "mtls" {
   source        = "../modules/plugin-mtls"
   config_path   = "${path.module}/config.yaml"
   key_algorithm = var.key_algorithm
+  server_host   = "127.0.0.1" # the plugins run on this machine, next to the gateway
 }
 
 # The guide's tree, keys 600 and certificates 644. A plugin removed from
-# config.yaml loses its files at the next apply.
+# config.yaml loses its files at the next apply (its empty directory stays:
+# hashicorp/local does not remove directories).
+#
+# Private keys in state: 3N + 7 (13 with the 2 plugins here): mcptls keeps
+# 2N + 4, the files N + 3 (ca.key, client.key, client.pem, each server.key).
 resource "local_sensitive_file" "certs" {
   for_each             = module.mtls.file_paths
   filename             = "${path.module}/certs/mcp/${each.key}"
   content              = module.mtls.files[each.key].content
-  file_permission      = module.mtls.files[each.key].mode
+  file_permission      = module.mtls.file_modes[each.key]
   directory_permission = "0755"
 }
 

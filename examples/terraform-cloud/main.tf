@@ -2,6 +2,9 @@
 # written to disk: certificates, keys and env maps live in the workspace's
 # state, encrypted at rest, and reach the deploy as outputs (or write-only
 # sinks, see examples/kubernetes).
+#
+# Private keys in state: 3N + 5 (11 with the 2 plugins here): mcptls keeps
+# 2N + 4, and the certificates output N + 1 (root outputs are kept in state).
 terraform {
   cloud {
     organization = "acme"

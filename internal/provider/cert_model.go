@@ -207,8 +207,12 @@ func (l *LeafFields) caKey() types.String {
 // checkCAKeyInputs wants exactly one of the two CA key inputs.
 func (l *LeafFields) checkCAKeyInputs() diag.Diagnostics {
 	var diags diag.Diagnostics
+	// An unknown input may still turn out null (`var.wo ? key : null` in a
+	// module is unknown while Terraform validates): only two known keys clash;
+	// ValidateConfig runs again once they are known.
+	known := !l.CAPrivateKeyPEM.IsUnknown() && !l.CAPrivateKeyPEMWO.IsUnknown()
 	switch plain, wo := !l.CAPrivateKeyPEM.IsNull(), !l.CAPrivateKeyPEMWO.IsNull(); {
-	case plain && wo:
+	case plain && wo && known:
 		diags.AddAttributeError(path.Root("ca_private_key_pem_wo"), "Two CA keys given",
 			"Set ca_private_key_pem or ca_private_key_pem_wo, not both: the write-only one keeps the CA key out of state and plan (Terraform >= 1.11, OpenTofu >= 1.11).")
 	case !plain && !wo:

@@ -83,8 +83,8 @@ func certAttributes(subject pki.Subject) map[string]schema.Attribute {
 		"cert_pem":        computedString("The certificate, PEM encoded."),
 		"private_key_pem": computedSensitiveString("The certificate's private key, PKCS#8 PEM (`BEGIN PRIVATE KEY`). Stored in state: protect the state."),
 		"serial_number":   computedString("Random 128-bit serial number, in decimal."),
-		"not_before": computedString(fmt.Sprintf("Start of validity, RFC 3339: the time of issue minus %d minutes, so that peers whose clocks run a little behind "+
-			"the machine that ran Terraform accept a new certificate at once; never earlier than the CA's `not_before`. `not_after` is `validity_days` later.",
+		"not_before": computedString(fmt.Sprintf("Start of validity, RFC 3339: the time of issue minus %d minutes, for peers whose clocks run a little behind; "+
+			"never earlier than the CA's `not_before`; `not_after` is exactly `validity_days` later.",
 			int(pki.ClockSkewMargin.Minutes()))),
 		"not_after": computedString("End of validity, RFC 3339."),
 		"ready_for_renewal": schema.BoolAttribute{
@@ -111,14 +111,13 @@ func leafAttributes() map[string]schema.Attribute {
 			Sensitive: true,
 		},
 		"ca_private_key_pem_wo": schema.StringAttribute{
-			MarkdownDescription: "Write-only (Terraform >= 1.11, OpenTofu >= 1.11): the signing CA's private key, used to sign and never stored in state or plan. " +
-				"Exactly one of `ca_private_key_pem` and `ca_private_key_pem_wo`. Give it on every apply: a renewal or a new CA reissues from it.",
+			MarkdownDescription: "Write-only (Terraform and OpenTofu >= 1.11): the signing CA's private key, never stored in state or plan; exactly one of `ca_private_key_pem` and this. " +
+				"Give it on every apply; see [Keeping keys out of state](../guides/keys-out-of-state.md).",
 			Optional: true, Sensitive: true, WriteOnly: true,
 		},
 		"private_key_passphrase_wo": schema.StringAttribute{
-			MarkdownDescription: "Write-only (Terraform >= 1.11, OpenTofu >= 1.11): a passphrase that encrypts `private_key_pem` as PKCS#8 " +
-				"(PBES2: PBKDF2-HMAC-SHA256, 600,000 iterations, AES-256-CBC), which Python's `ssl` and OpenSSL 3 load. " +
-				"`secret_env` then holds it as the `*_KEYFILE_PASSWORD` variables. Read only when the certificate is issued: set `private_key_passphrase_wo_version` with it, and change the version to issue a new key under a new passphrase.",
+			MarkdownDescription: "Write-only (Terraform and OpenTofu >= 1.11): encrypts `private_key_pem` (PKCS#8), and `secret_env` holds it as the `*_KEYFILE_PASSWORD` variables. " +
+				"Set `private_key_passphrase_wo_version` with it; see [Keeping keys out of state](../guides/keys-out-of-state.md#encrypted-keys).",
 			Optional: true, Sensitive: true, WriteOnly: true,
 		},
 		"private_key_passphrase_wo_version": wholeNumberAttribute("", schema.Int64Attribute{

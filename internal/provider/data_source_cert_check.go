@@ -80,11 +80,8 @@ func (d *certCheckDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"use a `postcondition` on this data source to fail the plan instead.",
 		Attributes: map[string]schema.Attribute{
 			"directory": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}, MarkdownDescription: "A `certs/mcp` tree as the gateway's Makefile lays it out, " +
-				"relative to Terraform's working directory (use `${path.module}/…` in modules). It reads `ca/ca.crt` (name `ca`), `gateway/client.crt` (name `gateway`) " +
-				"and `plugins/<name>/server.crt` for every directory under `plugins/` (name `plugins/<name>`), each checked against the `ca.crt` beside it, " +
-				"or against `ca/ca.crt` when there is none. Private keys are never read. Symbolic links are followed (Kubernetes mounts secrets as links); " +
-				"files over 1 MiB, FIFOs, devices and other special files are reported as unreadable. " +
-				"At least one of `directory` and `pems`; with both, their names must differ."},
+				"relative to Terraform's working directory (`${path.module}/…` in modules): each certificate is checked against the `ca.crt` beside it, and private keys are never read. " +
+				"At least one of `directory` and `pems`; see What it reads below."},
 			"pems": schema.MapNestedAttribute{Optional: true, MarkdownDescription: "Certificates as PEM text, by a name of your choice. " +
 				"At least one of `directory` and `pems`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{

@@ -62,10 +62,10 @@ func (d *pluginConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				"A name missing here, or any other template construct, is an error at its line and column."},
 			"plugins": schema.ListAttribute{Computed: true, ElementType: pluginObjectType, MarkdownDescription: "Every plugin, in file order. " + pluginObjectDoc},
 			"external_plugins": schema.MapAttribute{Computed: true, ElementType: pluginObjectType,
-				MarkdownDescription: "The `kind: external` plugins by name, whatever their transport. " + pluginObjectDoc},
+				MarkdownDescription: "The `kind: external` plugins by name, whatever their transport; each is a plugin object as in `plugins`."},
 			"tls_plugins": schema.MapAttribute{Computed: true, ElementType: pluginObjectType,
-				MarkdownDescription: "The external plugins that need a server certificate, by name, ready for `for_each` over `mcptls_plugin_cert`: MCP at an https/wss URL and gRPC at a TCP target. " +
-					"Plain-http URLs, Unix sockets and STDIO run without TLS and need none. " + pluginObjectDoc},
+				MarkdownDescription: "The external plugins that need a server certificate (MCP at an https/wss URL, gRPC at a TCP target), by name, ready for `for_each` over `mcptls_plugin_cert`; " +
+					"each is a plugin object as in `plugins`."},
 		},
 	}
 }

@@ -1,18 +1,22 @@
 package provider
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
 
 // TestEndToEndQuickstart applies examples/quickstart as a user does (the
 // module, for_each over the TLS plugins, hashicorp/local writing the tree)
-// through dev_overrides: the second plan is empty, the files have the
-// Makefile's modes, and a plugin removed from config.yaml loses its files.
+// through dev_overrides: the second plan is empty, the state holds the keys
+// main.tf says, the files have the Makefile's modes, the gateway completes a
+// Python ssl handshake with a plugin from them, and a plugin removed from
+// config.yaml loses its files with no sensitivity flip-flop in the plan.
 func TestEndToEndQuickstart(t *testing.T) {
 	t.Parallel()
 	w := newCLIWorkspace(t, map[string][]byte{}).withLocalProvider()
@@ -21,10 +25,9 @@ func TestEndToEndQuickstart(t *testing.T) {
 	qs := filepath.Join(w.dir, "examples", "quickstart")
 	run := func(args ...string) string { return w.mustRun(append([]string{"-chdir=" + qs}, args...)...) }
 	run("get")
-	run("apply", "-auto-approve", "-input=false", "-var", "key_algorithm=ECDSA")
-	if out, err := w.run("-chdir="+qs, "plan", "-detailed-exitcode", "-input=false", "-var", "key_algorithm=ECDSA"); err != nil {
-		t.Fatalf("second plan is not empty: %v\n%s", err, out)
-	}
+	r := &recipe{t: t, w: w, dir: qs}
+	r.apply("-var", "key_algorithm=ECDSA")
+	r.stateKeys()
 	out := run("output", "-json", "server_env")
 	var env map[string]map[string]string
 	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &env); err != nil {
@@ -50,6 +53,22 @@ func TestEndToEndQuickstart(t *testing.T) {
 			t.Errorf("%s has mode %o, want %o", rel, info.Mode().Perm(), mode)
 		}
 	}
+	// The gateway connects to the MCP plugin by the URL's host (localhost)
+	// with the files and variables the quickstart gave, paths relative to it.
+	var client map[string]string
+	decode(t, run("output", "-json", "client_env"), &client)
+	in := func(rel string) string { return filepath.Join(qs, rel) }
+	deny := env["DenyListPlugin"]
+	results := pythonHandshakes(t, []pyPeer{{Name: "gateway -> DenyListPlugin",
+		ServerCert: in(deny["PLUGINS_SERVER_SSL_CERTFILE"]), ServerKey: in(deny["PLUGINS_SERVER_SSL_KEYFILE"]), ServerCA: in(deny["PLUGINS_SERVER_SSL_CA_CERTS"]),
+		ClientCert: in(client["PLUGINS_CLIENT_MTLS_CERTFILE"]), ClientKey: in(client["PLUGINS_CLIENT_MTLS_KEYFILE"]), ClientCA: in(client["PLUGINS_CLIENT_MTLS_CA_BUNDLE"]),
+		ServerHostname: "localhost", CheckHostname: client["PLUGINS_CLIENT_MTLS_CHECK_HOSTNAME"] == "true"}})
+	if r := results["gateway -> DenyListPlugin"]; !r.OK {
+		t.Errorf("handshake: %s %s", r.Error, r.ServerError)
+	}
+	if deny["PLUGINS_SERVER_HOST"] != "127.0.0.1" {
+		t.Errorf("the quickstart's plugins listen on %s, want 127.0.0.1 (next to the gateway)", deny["PLUGINS_SERVER_HOST"])
+	}
 	// Remove the gRPC plugin from the gateway's config: its files go.
 	config, err := os.ReadFile(filepath.Join(qs, "config.yaml"))
 	if err != nil {
@@ -60,22 +79,20 @@ func TestEndToEndQuickstart(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(qs, "config.yaml"), []byte(string(config[:start])+string(config[end:])), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	run("apply", "-auto-approve", "-input=false", "-var", "key_algorithm=ECDSA")
+	r.planChecked("-var", "key_algorithm=ECDSA")
+	r.applyPlanned("-var", "key_algorithm=ECDSA")
 	if _, err := os.Stat(filepath.Join(certs, "plugins", "OPAPluginFilter", "server.key")); !os.IsNotExist(err) {
 		t.Errorf("a removed plugin's key is still on disk: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(certs, "plugins", "DenyListPlugin", "server.key")); err != nil {
 		t.Errorf("a remaining plugin's key is gone: %v", err)
 	}
-	if out, err := w.run("-chdir="+qs, "plan", "-detailed-exitcode", "-input=false", "-var", "key_algorithm=ECDSA"); err != nil {
-		t.Fatalf("plan after removing a plugin is not empty: %v\n%s", err, out)
-	}
 }
 
 // TestEnvironmentsExample applies examples/environments: the module twice,
 // with two CAs. Each environment's env maps point at its own directory, its
-// certificates verify against its own CA and not against the other's, and
-// the second plan is empty.
+// certificates verify against its own CA and not against the other's, the
+// state holds the keys main.tf says, and the second plan is empty.
 func TestEnvironmentsExample(t *testing.T) {
 	t.Parallel()
 	w := newCLIWorkspace(t, map[string][]byte{})
@@ -84,10 +101,9 @@ func TestEnvironmentsExample(t *testing.T) {
 	env := filepath.Join(w.dir, "examples", "environments")
 	run := func(args ...string) string { return w.mustRun(append([]string{"-chdir=" + env}, args...)...) }
 	run("get")
-	run("apply", "-auto-approve", "-input=false")
-	if out, err := w.run("-chdir="+env, "plan", "-detailed-exitcode", "-input=false"); err != nil {
-		t.Fatalf("second plan is not empty: %v\n%s", err, out)
-	}
+	r := &recipe{t: t, w: w, dir: env}
+	r.apply()
+	r.stateKeys()
 	var clientEnv map[string]map[string]string
 	decode(t, run("output", "-json", "client_env"), &clientEnv)
 	for name, dir := range map[string]string{"staging": "/etc/mcp/staging", "production": "/etc/mcp/production"} {
@@ -135,10 +151,12 @@ func decode(t *testing.T, out string, v any) {
 	}
 }
 
-// TestTerraformCloudExampleValidates: the Terraform Cloud example (a cloud
-// block, nothing written to disk) is valid with the built provider; it
-// cannot be applied here.
-func TestTerraformCloudExampleValidates(t *testing.T) {
+// TestTerraformCloudExample: the Terraform Cloud example (a cloud block,
+// nothing written to disk) is valid with the built provider. It cannot reach
+// Terraform Cloud here, so it is then applied on local state without its
+// cloud block: the workspace's state would hold the keys this one holds, as
+// many as the example says, and the second plan is empty.
+func TestTerraformCloudExample(t *testing.T) {
 	t.Parallel()
 	w := newCLIWorkspace(t, map[string][]byte{})
 	w.copyTree("../../examples/modules", "examples/modules")
@@ -148,4 +166,20 @@ func TestTerraformCloudExampleValidates(t *testing.T) {
 	if out := w.mustRun("-chdir="+dir, "validate", "-no-color"); !strings.Contains(out, "The configuration is valid") {
 		t.Errorf("validate: %s", out)
 	}
+	main, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := cloudBlock.ReplaceAll(main, []byte("\n"))
+	if bytes.Equal(local, main) {
+		t.Fatal("main.tf has no cloud block to take out")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), local, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := &recipe{t: t, w: w, dir: dir}
+	r.apply()
+	r.stateKeys()
 }
+
+var cloudBlock = regexp.MustCompile(`(?s)\n  cloud \{.*?\n  \}\n`)

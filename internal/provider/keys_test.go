@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"bytes"
 	"crypto/x509"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -97,7 +95,26 @@ func TestAccWriteOnlyCAKey(t *testing.T) {
 			},
 		},
 	})
-	expectPlanError(t, caConfig+leafConfig("mcptls_plugin_cert", "p", "  name = \"P\"\n  ca_private_key_pem_wo = mcptls_ca.ca.private_key_pem"), `(?s)Two CA keys given.*not both`)
+	// Both CA key inputs: an error at plan once both are known (the CA exists);
+	// while either is unknown (the CA is made in the same run) it is an error
+	// when Terraform validates again at apply, before the leaf is made. Unknown
+	// values never clash, as with the framework's ConflictsWith: a module picks
+	// one input with a conditional, and both are unknown while it validates.
+	both := caConfig + leafConfig("mcptls_plugin_cert", "p", "  name = \"P\"\n  ca_private_key_pem_wo = mcptls_ca.ca.private_key_pem")
+	twoKeys := regexp.MustCompile(`(?s)Two CA keys given.*not both`)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(v1_11)},
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps:                    []resource.TestStep{{Config: caConfig}, {Config: both, PlanOnly: true, ExpectError: twoKeys}},
+	})
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(v1_11)},
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps: []resource.TestStep{
+			{Config: both, ExpectError: twoKeys},
+			{Config: caConfig, ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("key_algorithm"), knownvalue.StringExact("ECDSA"))}},
+		},
+	})
 	expectPlanError(t, caConfig+strings.ReplaceAll(leafConfig("mcptls_plugin_cert", "p", "  name = \"P\""), "ca_private_key_pem =", "# no key"), `(?s)No CA key given.*ca_private_key_pem_wo`)
 }
 
@@ -350,50 +367,19 @@ func encryptedKeyPeers(t *testing.T, dir string) {
 			}
 		}
 	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed: the encrypted-key handshake needs it")
-	}
-	type pyCase struct {
-		Name              string `json:"name"`
-		ServerCert        string `json:"server_cert"`
-		ServerKey         string `json:"server_key"`
-		ServerKeyPassword string `json:"server_key_password"`
-		ServerCA          string `json:"server_ca"`
-		ClientCert        string `json:"client_cert"`
-		ClientKey         string `json:"client_key"`
-		ClientKeyPassword string `json:"client_key_password"`
-		ClientCA          string `json:"client_ca"`
-		ServerHostname    string `json:"server_hostname"`
-		CheckHostname     bool   `json:"check_hostname"`
-	}
-	base := pyCase{
-		ServerCert: filepath.Join(dir, "p.crt"), ServerKey: filepath.Join(dir, "p.key"), ServerKeyPassword: read("p.password"), ServerCA: filepath.Join(dir, "p.ca.crt"),
-		ClientCert: filepath.Join(dir, "gw.crt"), ClientKey: filepath.Join(dir, "gw.key"), ClientKeyPassword: read("gw.password"), ClientCA: filepath.Join(dir, "gw.ca.crt"),
+	base := pyPeer{
+		ServerCert: filepath.Join(dir, "p.crt"), ServerKey: filepath.Join(dir, "p.key"), ServerKeyPass: read("p.password"), ServerCA: filepath.Join(dir, "p.ca.crt"),
+		ClientCert: filepath.Join(dir, "gw.crt"), ClientKey: filepath.Join(dir, "gw.key"), ClientKeyPass: read("gw.password"), ClientCA: filepath.Join(dir, "gw.ca.crt"),
 		ServerHostname: "localhost", CheckHostname: true,
 	}
 	ok := base
 	ok.Name = "mTLS with both keys encrypted"
 	wrong := base
-	wrong.Name, wrong.ClientKeyPassword = "the gateway's key with a wrong password", "wrong"
-	input, _ := json.Marshal([]pyCase{ok, wrong})
-	cmd := exec.Command(python, "testdata/tls_peer.py")
-	cmd.Stdin = bytes.NewReader(input)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("tls_peer.py: %v\n%s", err, out)
-	}
-	want := map[string]bool{ok.Name: true, wrong.Name: false}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		var r struct {
-			Name, Error string
-			OK          bool
-		}
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatal(err)
-		}
-		if r.OK != want[r.Name] {
-			t.Errorf("%s: ok=%v, want %v (%s)", r.Name, r.OK, want[r.Name], r.Error)
+	wrong.Name, wrong.ClientKeyPass = "the gateway's key with a wrong password", "wrong"
+	results := pythonHandshakes(t, []pyPeer{ok, wrong})
+	for name, want := range map[string]bool{ok.Name: true, wrong.Name: false} {
+		if r := results[name]; r.OK != want {
+			t.Errorf("%s: ok=%v, want %v (%s)", name, r.OK, want, r.Error)
 		}
 	}
 }

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -142,26 +140,14 @@ var handshakeMatrix = []handshake{
 // TestAccPeers_pythonSSL runs the matrix with Python's ssl module, the
 // gateway's own TLS stack.
 func TestAccPeers_pythonSSL(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	if err != nil {
+	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed: the Python ssl peer matrix needs it")
 	}
 	t.Parallel()
 	files := applyPeers(t)
-	type pyCase struct {
-		Name           string `json:"name"`
-		ServerCert     string `json:"server_cert"`
-		ServerKey      string `json:"server_key"`
-		ServerCA       string `json:"server_ca"`
-		ClientCert     string `json:"client_cert,omitempty"`
-		ClientKey      string `json:"client_key,omitempty"`
-		ClientCA       string `json:"client_ca"`
-		ServerHostname string `json:"server_hostname"`
-		CheckHostname  bool   `json:"check_hostname"`
-	}
-	var cases []pyCase
+	var cases []pyPeer
 	for _, h := range handshakeMatrix {
-		c := pyCase{
+		c := pyPeer{
 			Name: h.name, ServerCert: files.cert(h.server), ServerKey: files.key(h.server), ServerCA: files.ca(h.server),
 			ClientCA: files.ca("gw"), ServerHostname: h.host, CheckHostname: h.checkHostname,
 		}
@@ -170,30 +156,7 @@ func TestAccPeers_pythonSSL(t *testing.T) {
 		}
 		cases = append(cases, c)
 	}
-	input, err := json.Marshal(cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(python, "testdata/tls_peer.py")
-	cmd.Stdin = bytes.NewReader(input)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("tls_peer.py: %v\n%s", err, out)
-	}
-	type pyResult struct {
-		Name        string `json:"name"`
-		OK          bool   `json:"ok"`
-		Error       string `json:"error"`
-		ServerError string `json:"server_error"`
-	}
-	results := map[string]pyResult{}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		var r pyResult
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("%v: %s", err, line)
-		}
-		results[r.Name] = r
-	}
+	results := pythonHandshakes(t, cases)
 	for _, h := range handshakeMatrix {
 		r, ok := results[h.name]
 		if !ok {

@@ -46,9 +46,8 @@ func NewCAResource() resource.Resource {
 				Attributes: rotatedInputs(mergeAttributes(certAttributes(pki.DefaultCASubject), map[string]schema.Attribute{
 					"common_name": commonNameAttribute(pki.DefaultCASubject.CommonName),
 					"rotation_overlap_days": wholeNumberAttribute("days", schema.Int64Attribute{
-						MarkdownDescription: fmt.Sprintf("Days a successor CA is trusted before it signs. From `not_after - early_renewal_days - rotation_overlap_days`, or at once when an input "+
-							"that needs a new CA changes, the successor exists and `trust_bundle_pem` holds both CAs (the leaves ship the new bundle, in place); `rotation_overlap_days` later the successor signs "+
-							"and the leaves are reissued; the old CA leaves the bundle when it expires. `0` replaces the CA instead, with an outage. Default `%d`.",
+						MarkdownDescription: fmt.Sprintf("Days the successor CA is trusted before it signs. A change that needs a new CA stages a successor too. `0` replaces the CA instead, with an outage. "+
+							"Default `%d`; see [Rotating the CA without an outage](../guides/rotation.md).",
 							pki.DefaultRotationOverlapDays),
 						Optional: true, Computed: true,
 						Default:    int64default.StaticInt64(pki.DefaultRotationOverlapDays),
@@ -68,10 +67,8 @@ func NewCAResource() resource.Resource {
 						Computed:            true, Sensitive: true,
 					},
 					"private_key_pem_wo": schema.StringAttribute{
-						MarkdownDescription: "Write-only (Terraform >= 1.11, OpenTofu >= 1.11): bring the CA's own private key (PKCS#8, PKCS#1 or SEC1 PEM), for a key kept in Vault or a secret manager and read ephemerally. " +
-							"The CA is self-signed from it and state holds no CA key: `private_key_pem` stays null, so leaves take the key through `ca_private_key_pem_wo`. " +
-							"`key_algorithm` (and `rsa_bits` / `ecdsa_curve`) must describe it. Read when the CA is issued and when rotation stages a successor, which is re-signed from the same key: " +
-							"set `private_key_wo_version` with it, and change the version to bring another key (a new CA).",
+						MarkdownDescription: "Write-only (Terraform and OpenTofu >= 1.11): the CA's own private key (PEM, described by `key_algorithm`), so that state holds no CA key and leaves sign with `ca_private_key_pem_wo`. " +
+							"Set `private_key_wo_version` with it; see [Keeping keys out of state](../guides/keys-out-of-state.md#a-ca-key-of-your-own).",
 						Optional: true, Sensitive: true, WriteOnly: true,
 					},
 					"private_key_wo_version": wholeNumberAttribute("", schema.Int64Attribute{

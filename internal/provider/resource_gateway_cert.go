@@ -51,9 +51,8 @@ func NewGatewayCertResource() resource.Resource {
 						Computed:            true, ElementType: types.StringType,
 					},
 					"grpc_client_env": schema.MapAttribute{
-						MarkdownDescription: "The gateway's `PLUGINS_GRPC_CLIENT_MTLS_*` variables for gRPC plugins, with paths under `cert_dir` " +
-							"(`PLUGINS_CLIENT_MTLS_*` does not apply to gRPC). `_VERIFY` is always `\"true\"`: gRPC always checks the plugin's certificate, " +
-							"and the gateway (cpex 0.1.3) turns `false` into \"use the public roots\", which refuses a plugin certificate from this CA.",
+						MarkdownDescription: "The gateway's `PLUGINS_GRPC_CLIENT_MTLS_*` variables for gRPC plugins, with paths under `cert_dir`. " +
+							"`_VERIFY` is always `\"true\"`: the gateway (cpex 0.1.3) reads `false` as \"trust the public roots\", which refuses this CA.",
 						Computed: true, ElementType: types.StringType,
 					},
 				}),

@@ -54,8 +54,8 @@ func NewPluginCertResource() resource.Resource {
 					"`server_env` starts the plugin server on the plugin's transport: MCP over HTTP (`url`, or neither) or gRPC (`grpc_target`).",
 				Attributes: mergeAttributes(certAttributes(pki.DefaultPluginSubject), leafAttributes(), map[string]schema.Attribute{
 					"name": schema.StringAttribute{
-						MarkdownDescription: "The plugin's `name` in the gateway's config.yaml: a directory of the certs/mcp tree, so letters, digits, `.`, `_` and `-` only, at most 53 characters. " +
-							"A name that is no valid DNS name (`My_Plugin`) gets the Makefile's SANs anyway, with a warning about what a client can use as a host name. Changing it issues a new certificate.",
+						MarkdownDescription: "The plugin's `name` in the gateway's config.yaml, a directory of the certs/mcp tree: letters, digits, `.`, `_` and `-`, at most 53 characters. " +
+							"Changing it issues a new certificate; a name that is no DNS name (`My_Plugin`) is issued with a warning.",
 						Required:      true,
 						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 					},
@@ -64,14 +64,14 @@ func NewPluginCertResource() resource.Resource {
 						Computed:            true,
 					},
 					"url": schema.StringAttribute{
-						MarkdownDescription: "The plugin's `mcp.url` (MCP over HTTP). Its host becomes a DNS or IP SAN, so `check_hostname` works by IP too; its port is the default `server_port`. " +
-							"The gateway's URL rules apply (no IPv6 literal, credentials or 0.0.0.0). Conflicts with `grpc_target`. A new certificate is issued only when the SANs change.",
+						MarkdownDescription: "The plugin's `mcp.url`: its host becomes a DNS or IP SAN, its port the default `server_port`, and the gateway's URL rules apply. " +
+							"Conflicts with `grpc_target`; see the [transports guide](../guides/transports.md).",
 						Optional:   true,
 						Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("grpc_target"))},
 					},
 					"grpc_target": schema.StringAttribute{
-						MarkdownDescription: "The plugin's `grpc.target` (`host:port`): the plugin is a gRPC server. Its host becomes a DNS or IP SAN (gRPC always checks it), its port the default `server_port`, " +
-							"and `server_env` renders `PLUGINS_GRPC_SERVER_*`. Conflicts with `url`. A new certificate is issued only when the SANs change.",
+						MarkdownDescription: "The plugin's `grpc.target` (`host:port`): its host becomes a DNS or IP SAN, its port the default `server_port`, and `server_env` renders `PLUGINS_GRPC_SERVER_*`. " +
+							"Conflicts with `url`; see the [transports guide](../guides/transports.md).",
 						Optional: true,
 					},
 					"dns_names": schema.SetAttribute{

@@ -8,9 +8,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// NewServer serves p over protocol 6, with nullArguments in front.
+// NewServer serves p over protocol 6, with nullArguments and
+// unknownWriteOnly in front.
 func NewServer(p provider.Provider) tfprotov6.ProviderServer {
-	return nullArguments{providerserver.NewProtocol6(p)()}
+	return nullArguments{&unknownWriteOnly{ProviderServer: providerserver.NewProtocol6(p)()}}
 }
 
 // msgpackNull is msgpack's nil, which decodes to null of any type.

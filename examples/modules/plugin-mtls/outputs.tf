@@ -13,6 +13,28 @@ output "server_env" {
   value       = { for name, c in mcptls_plugin_cert.this : name => c.server_env }
 }
 
+output "secret_env" {
+  description = "Per party (gateway, plugins/<name>), the *_KEYFILE_PASSWORD variables of an encrypted key; empty maps without private_key_passphrase_wo."
+  sensitive   = true
+  value = merge(
+    { gateway = mcptls_gateway_cert.this.secret_env },
+    { for name, c in mcptls_plugin_cert.this : "plugins/${name}" => c.secret_env },
+  )
+}
+
+output "env_files" {
+  description = "Per party (gateway, plugins/<name>), its env map and secret_env as an env file (KEY=\"value\" lines, sorted, quoted for docker compose's env_file and its $ interpolation)."
+  sensitive   = true
+  value = { for party, env in local.env : party => join("", [
+    for k in sort(keys(env)) : "${k}=\"${replace(replace(replace(env[k], "\\", "\\\\"), "\"", "\\\""), "$", "$$")}\"\n"
+  ]) }
+}
+
+output "env_file_names" {
+  description = "The parties of env_files (gateway, plugins/<name>), for for_each (names are not secret)."
+  value       = nonsensitive(toset(keys(local.env)))
+}
+
 output "transports" {
   description = "How the gateway reaches each external plugin: mcp, grpc or unix_socket."
   value       = { for name, p in data.mcptls_plugin_config.this.external_plugins : name => p.transport }
@@ -27,6 +49,11 @@ output "files" {
 output "file_paths" {
   description = "The relative paths of files, for for_each (paths are not secret)."
   value       = nonsensitive(toset(keys(local.files)))
+}
+
+output "file_modes" {
+  description = "Each file's mode (0600 for keys and client.pem, 0644 for certificates), not sensitive: give it to file_permission, so that a reissue does not flip the permission's sensitivity in every plan."
+  value       = nonsensitive({ for path, f in local.files : path => f.mode })
 }
 
 output "trust_bundle_pem" {

@@ -1,0 +1,145 @@
+package provider
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// moduleChangesConfig passes every module input the table in the module's
+// README covers through a root variable, at the module's defaults but for
+// ECDSA keys and a CA setting of its own (so that leaf settings do not move
+// the CA, which the day-2 work stages instead of replacing).
+const moduleChangesConfig = `terraform {
+  required_providers {
+    mcptls = { source = "mcptls/mcptls" }
+  }
+}
+variable "early_renewal_days" {
+  type    = number
+  default = 30
+}
+variable "ca_early_renewal_days" {
+  type    = number
+  default = 30
+}
+variable "rotation_overlap_days" {
+  type    = number
+  default = 30
+}
+variable "validity_days" {
+  type    = number
+  default = 825
+}
+variable "write_only_ca_key" {
+  type    = bool
+  default = false
+}
+variable "passphrase_version" {
+  type    = number
+  default = null
+}
+variable "cert_dir" {
+  type    = string
+  default = "certs/mcp"
+}
+variable "server_host" {
+  type    = string
+  default = "0.0.0.0"
+}
+module "mtls" {
+  source                            = "./examples/modules/plugin-mtls"
+  config_path                       = "${path.module}/examples/compose/config.yaml"
+  key_algorithm                     = "ECDSA"
+  ca_validity_days                  = 825
+  early_renewal_days                = var.early_renewal_days
+  ca_early_renewal_days             = var.ca_early_renewal_days
+  rotation_overlap_days             = var.rotation_overlap_days
+  validity_days                     = var.validity_days
+  write_only_ca_key                 = var.write_only_ca_key
+  private_key_passphrase_wo         = var.passphrase_version == null ? null : "passphrase-${var.passphrase_version}"
+  private_key_passphrase_wo_version = var.passphrase_version
+  cert_dir                          = var.cert_dir
+  server_host                       = var.server_host
+}
+`
+
+// TestModuleChanges plans a change of each module input the README's table
+// lists whose outcome does not depend on the CA's rotation, and wants the
+// actions the table gives: in place, replaced, or nothing, for the CA and
+// for the leaves.
+func TestModuleChanges(t *testing.T) {
+	t.Parallel()
+	w := newCLIWorkspace(t, map[string][]byte{"main.tf": []byte(moduleChangesConfig)})
+	if v := w.cliVersion(); v.LessThan(v1_11) {
+		t.Skipf("%s %s: the write-only rows need 1.11", w.tf, v)
+	}
+	w.copyTree("../../examples/modules", "examples/modules")
+	w.copyTree("../../examples/compose", "examples/compose")
+	r := &recipe{t: t, w: w, dir: w.dir}
+	r.run("get")
+	r.apply()
+	const ca, leaves = "module.mtls.mcptls_ca.this", "leaves"
+	for _, row := range []struct {
+		input string
+		vars  []string
+		want  map[string]string // "CA" or "leaves" to the action
+	}{
+		{"early_renewal_days", []string{"early_renewal_days=20"}, map[string]string{ca: "no-op", leaves: "update"}},
+		{"ca_early_renewal_days", []string{"ca_early_renewal_days=40"}, map[string]string{ca: "update", leaves: "no-op"}},
+		{"rotation_overlap_days", []string{"rotation_overlap_days=20"}, map[string]string{ca: "update", leaves: "no-op"}},
+		{"validity_days (the CA's set apart)", []string{"validity_days=365"}, map[string]string{ca: "no-op", leaves: "replace"}},
+		{"write_only_ca_key", []string{"write_only_ca_key=true"}, map[string]string{ca: "no-op", leaves: "update"}},
+		{"private_key_passphrase_wo_version", []string{"passphrase_version=1"}, map[string]string{ca: "no-op", leaves: "replace"}},
+		{"cert_dir", []string{"cert_dir=/etc/mcp/certs"}, map[string]string{ca: "no-op", leaves: "update"}},
+		{"server_host", []string{"server_host=127.0.0.1"}, map[string]string{ca: "no-op", leaves: "update:plugins"}},
+	} {
+		var args []string
+		for _, v := range row.vars {
+			args = append(args, "-var", v)
+		}
+		r.run(append([]string{"plan", "-input=false", "-out=tfplan"}, args...)...)
+		got := planActions(t, r.run("show", "-json", "tfplan"))
+		if got[ca] != row.want[ca] {
+			t.Errorf("%s: the CA's action is %q, want %q", row.input, got[ca], row.want[ca])
+		}
+		gw, plugins := got["module.mtls.mcptls_gateway_cert.this"], []string{got[`module.mtls.mcptls_plugin_cert.this["DenyListPlugin"]`], got[`module.mtls.mcptls_plugin_cert.this["OPAPluginFilter"]`]}
+		want := row.want[leaves]
+		wantGateway := want
+		if want == "update:plugins" {
+			want, wantGateway = "update", "no-op"
+		}
+		if gw != wantGateway || plugins[0] != want || plugins[1] != want {
+			t.Errorf("%s: the leaves' actions are gateway %q, plugins %v; want gateway %q, plugins %q", row.input, gw, plugins, wantGateway, want)
+		}
+	}
+}
+
+// planActions gives each resource's planned action: create, update, delete,
+// replace, read or no-op.
+func planActions(t *testing.T, planJSON string) map[string]string {
+	t.Helper()
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(planJSON[strings.Index(planJSON, "{"):]), &plan); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, rc := range plan.ResourceChanges {
+		actions := append([]string(nil), rc.Change.Actions...)
+		sort.Strings(actions)
+		action := strings.Join(actions, ",")
+		if action == "create,delete" {
+			action = "replace"
+		}
+		out[rc.Address] = action
+	}
+	return out
+}
