@@ -32,6 +32,18 @@ variable "validity_days" {
   type    = number
   default = 825
 }
+variable "ca_validity_days" {
+  type    = number
+  default = 825
+}
+variable "ca_ecdsa_curve" {
+  type    = string
+  default = "P256"
+}
+variable "ca_common_name" {
+  type    = string
+  default = "ContextForge-CA"
+}
 variable "write_only_ca_key" {
   type    = bool
   default = false
@@ -52,7 +64,9 @@ module "mtls" {
   source                            = "./examples/modules/plugin-mtls"
   config_path                       = "${path.module}/examples/compose/config.yaml"
   key_algorithm                     = "ECDSA"
-  ca_validity_days                  = 825
+  ca_validity_days                  = var.ca_validity_days
+  ca_ecdsa_curve                    = var.ca_ecdsa_curve
+  ca_common_name                    = var.ca_common_name
   early_renewal_days                = var.early_renewal_days
   ca_early_renewal_days             = var.ca_early_renewal_days
   rotation_overlap_days             = var.rotation_overlap_days
@@ -66,9 +80,9 @@ module "mtls" {
 `
 
 // TestModuleChanges plans a change of each module input the README's table
-// lists whose outcome does not depend on the CA's rotation, and wants the
-// actions the table gives: in place, replaced, or nothing, for the CA and
-// for the leaves.
+// lists and wants the actions the table gives: in place, staged (the CA and
+// the leaves' bundles in place), replaced, or nothing, for the CA and for the
+// leaves.
 func TestModuleChanges(t *testing.T) {
 	t.Parallel()
 	w := newCLIWorkspace(t, map[string][]byte{"main.tf": []byte(moduleChangesConfig)})
@@ -94,6 +108,13 @@ func TestModuleChanges(t *testing.T) {
 		{"private_key_passphrase_wo_version", []string{"passphrase_version=1"}, map[string]string{ca: "no-op", leaves: "replace"}},
 		{"cert_dir", []string{"cert_dir=/etc/mcp/certs"}, map[string]string{ca: "no-op", leaves: "update"}},
 		{"server_host", []string{"server_host=127.0.0.1"}, map[string]string{ca: "no-op", leaves: "update:plugins"}},
+		// A change that needs a new CA stages a successor: the CA and the
+		// leaves' trust bundles change in place.
+		{"ca_validity_days", []string{"ca_validity_days=400"}, map[string]string{ca: "update", leaves: "update"}},
+		{"ca_ecdsa_curve", []string{"ca_ecdsa_curve=P384"}, map[string]string{ca: "update", leaves: "update"}},
+		{"ca_common_name", []string{"ca_common_name=Other-CA"}, map[string]string{ca: "update", leaves: "update"}},
+		// Without an overlap the same change replaces the CA and every leaf.
+		{"ca_validity_days with rotation_overlap_days = 0", []string{"ca_validity_days=400", "rotation_overlap_days=0"}, map[string]string{ca: "replace", leaves: "replace"}},
 	} {
 		var args []string
 		for _, v := range row.vars {
