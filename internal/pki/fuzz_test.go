@@ -3,6 +3,7 @@ package pki
 import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -113,9 +114,12 @@ func fixtureKeys(f *testing.F) []any {
 	if err != nil {
 		f.Fatal(err)
 	}
-	ecKey, _ := GenerateKey(ecdsaSpec(), nil)
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		f.Fatal(err)
+	}
 	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
-	return []any{rsaKey, ecKey.(*ecdsa.PrivateKey), edKey}
+	return []any{rsaKey, ecKey, edKey}
 }
 
 func marshalAs(typ string, key any) ([]byte, bool) {

@@ -46,7 +46,9 @@ func ParseCACertificate(certPEM string) (*x509.Certificate, error) {
 // ParseIssuer parses a CA certificate and its key and checks they belong together.
 func ParseIssuer(certPEM, keyPEM string) (*Issuer, error) {
 	if cached, ok := issuers.get(certPEM, keyPEM); ok {
-		return cached.(*Issuer), nil
+		if issuer, ok := cached.(*Issuer); ok {
+			return issuer, nil
+		}
 	}
 	cert, err := ParseCACertificate(certPEM)
 	if err != nil {

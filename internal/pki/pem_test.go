@@ -89,8 +89,11 @@ var oidP256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7}
 
 func TestParsePrivateKeyBlocks(t *testing.T) {
 	t.Parallel()
-	key, _ := GenerateKey(ecdsaSpec(), nil)
-	sec1, err := x509.MarshalECPrivateKey(key.(*ecdsa.PrivateKey))
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec1, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +102,7 @@ func TestParsePrivateKeyBlocks(t *testing.T) {
 	params := ecParameters(t, oidP256)
 	for _, ok := range []string{keyPEM, params + keyPEM, params + params + "\n" + keyPEM + "\n"} {
 		got, err := ParsePrivateKey(ok)
-		if err != nil || !got.Public().(*ecdsa.PublicKey).Equal(key.Public()) {
+		if err != nil || !key.PublicKey.Equal(got.Public()) {
 			t.Errorf("%q: %v", ok, err)
 		}
 	}

@@ -54,8 +54,8 @@ func TestDefaultsMatchTheGuide(t *testing.T) {
 	spec := KeySpec{Algorithm: DefaultAlgorithm, RSABits: DefaultRSABits, Curve: DefaultCurve}
 	issuer, caPEM, caKeyPEM := mustCA(t, spec, testNow, DefaultValidityDays)
 	ca := issuer.Cert
-	if got := ca.PublicKey.(*rsa.PublicKey).N.BitLen(); got != 4096 {
-		t.Errorf("CA key bits = %d, want 4096", got)
+	if pub, ok := ca.PublicKey.(*rsa.PublicKey); !ok || pub.N.BitLen() != 4096 {
+		t.Errorf("CA key = %T, want an RSA 4096 key", ca.PublicKey)
 	}
 	if ca.SignatureAlgorithm != x509.SHA256WithRSA {
 		t.Errorf("CA signature = %v", ca.SignatureAlgorithm)

@@ -27,7 +27,7 @@ func ValidateValidityDays(days int) error {
 // once, so it returns nil for them.
 func CheckRenewalWindow(validityDays, earlyDays int) error {
 	if ValidateValidityDays(validityDays) != nil || earlyDays < 0 {
-		return nil
+		return nil //nolint:nilerr // the range checks report a bad validity, once
 	}
 	if earlyDays >= validityDays {
 		return fmt.Errorf("early_renewal_days (%d) must be less than validity_days (%d), or every apply would reissue the certificate", earlyDays, validityDays)

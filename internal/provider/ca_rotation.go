@@ -57,7 +57,7 @@ func (caLifecycle) plan(*planStep) {}
 // planCreate says what a new CA's rotation attributes will be, and that a CA
 // bringing its own key keeps none in state.
 func (caLifecycle) planCreate(s *planStep) {
-	m, cfg := s.plan.(*caModel), s.cfg.(*caModel)
+	m, _, cfg := s.caModels()
 	if !cfg.PrivateKeyPEMWO.IsNull() {
 		m.PrivateKeyPEM = types.StringNull()
 	}
@@ -67,7 +67,17 @@ func (caLifecycle) planCreate(s *planStep) {
 }
 
 func (caLifecycle) broughtKey(cfg certModel) (crypto.Signer, diag.Diagnostics) {
-	return cfg.(*caModel).ownKey()
+	m, _ := cfg.(*caModel) // caLifecycle serves mcptls_ca alone
+	return m.ownKey()
+}
+
+// caModels gives a CA step's models (nil for a model that is absent, as prior
+// is in create): caLifecycle serves mcptls_ca alone.
+func (s *planStep) caModels() (plan, prior, cfg *caModel) {
+	plan, _ = s.plan.(*caModel)
+	prior, _ = s.prior.(*caModel)
+	cfg, _ = s.cfg.(*caModel)
+	return plan, prior, cfg
 }
 
 // stable sets the rotation attributes of a CA that was just issued (or imported).
@@ -152,7 +162,7 @@ func encodeBundle(certs []*x509.Certificate) string {
 // planUpdate writes the rotation due at s.now into the plan (which carries the
 // planned inputs) and keeps the decision in private state for update.
 func (caLifecycle) planUpdate(s *planStep) []path.Path {
-	m, prior, cfg := s.plan.(*caModel), s.prior.(*caModel), s.cfg.(*caModel)
+	m, prior, cfg := s.caModels()
 	// No decision of an earlier plan may reach this apply.
 	s.diags.Append(s.private.SetKey(s.ctx, rotationKey, nil)...)
 	m.TrustBundlePEM, m.NextCertPEM, m.NextPrivateKeyPEM, m.RotationPhase = prior.TrustBundlePEM, prior.NextCertPEM, prior.NextPrivateKeyPEM, prior.RotationPhase
@@ -238,7 +248,7 @@ func (caLifecycle) planUpdate(s *planStep) []path.Path {
 // private_key_pem_wo) makes it from that key, and state still holds no CA key.
 func (caLifecycle) update(s *planStep) diag.Diagnostics {
 	var diags diag.Diagnostics
-	m, prior, cfg := s.plan.(*caModel), s.prior.(*caModel), s.cfg.(*caModel)
+	m, prior, cfg := s.caModels()
 	p := rotationPlanIn(s.ctx, s.private)
 	if !p.Changes() {
 		return diags

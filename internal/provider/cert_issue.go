@@ -84,8 +84,8 @@ func issue(ctx context.Context, typeName string, plan, cfg certModel, now time.T
 			"Its not_after was cut to the CA's, which is inside early_renewal_days. It is not reissued again until the CA's successor signs, which reissues it; "+
 				"with rotation_overlap_days = 0 on the CA, that is when the CA is replaced.")
 	}
-	if leaf := plan.leafFields(); leaf != nil {
-		leaf.SecretEnv = stringMap(plan.(leafModel).secretEnv(passphrase))
+	if lm, ok := plan.(leafModel); ok {
+		lm.leafFields().SecretEnv = stringMap(lm.secretEnv(passphrase))
 	}
 	plan.keepIssued(keyPEM)
 	tflog.Info(ctx, "issued certificate", map[string]any{

@@ -130,14 +130,14 @@ func expectPlanError(t *testing.T, config, pattern string) {
 
 // ownCAConfig is a CA self-signed from a key brought in, and a plugin signed
 // with the same key, write-only both times.
-func ownCAConfig(key string, keyVersion int, extra string) string {
-	return ownCAKeysConfig(key, keyVersion, key, extra)
+func ownCAConfig(key string, keyVersion int) string {
+	return ownCAKeysConfig(key, keyVersion, key)
 }
 
 // ownCAKeysConfig gives the CA and the plugin keys of their own: while a
 // successor made from a new CA key is staged, the leaves still sign with the
 // current one.
-func ownCAKeysConfig(caKey string, keyVersion int, leafKey, extra string) string {
+func ownCAKeysConfig(caKey string, keyVersion int, leafKey string) string {
 	return fmt.Sprintf(`
 locals {
   ca_key   = %s
@@ -147,7 +147,9 @@ resource "mcptls_ca" "ca" {
   key_algorithm          = "ECDSA"
   private_key_pem_wo     = local.ca_key
   private_key_wo_version = %d
-%s
+  validity_days          = 100
+  early_renewal_days     = 10
+  rotation_overlap_days  = 20
 }
 resource "mcptls_plugin_cert" "p" {
   name                  = "P"
@@ -157,7 +159,7 @@ resource "mcptls_plugin_cert" "p" {
   key_algorithm         = "ECDSA"
   early_renewal_days    = 2
 }
-`, heredoc(caKey), heredoc(leafKey), keyVersion, extra)
+`, heredoc(caKey), heredoc(leafKey), keyVersion)
 }
 
 // caKeyIs checks the CA certificate's public key is the given key's.
@@ -185,13 +187,12 @@ func TestAccOwnCAKey(t *testing.T) {
 	t.Parallel()
 	key, other := ecdsaKeyPEM(t), ecdsaKeyPEM(t)
 	clock := newFakeClock(t0)
-	rotating := "  validity_days = 100\n  early_renewal_days = 10\n  rotation_overlap_days = 20"
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(v1_11)},
 		ProtoV6ProviderFactories: factories(clock),
 		Steps: []resource.TestStep{
 			{
-				Config: ownCAConfig(key, 1, rotating),
+				Config: ownCAConfig(key, 1),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("private_key_pem_wo"), knownvalue.Null()),
@@ -202,7 +203,7 @@ func TestAccOwnCAKey(t *testing.T) {
 			{
 				// Staged: the successor is re-signed from the same key, so no key is stored.
 				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 70)) },
-				Config:    ownCAConfig(key, 1, rotating),
+				Config:    ownCAConfig(key, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -215,7 +216,7 @@ func TestAccOwnCAKey(t *testing.T) {
 			},
 			{
 				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 90)) },
-				Config:    ownCAConfig(key, 1, rotating),
+				Config:    ownCAConfig(key, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),
@@ -231,14 +232,14 @@ func TestAccOwnCAKey(t *testing.T) {
 			},
 			{
 				// Another key swapped in under the same version is refused at plan.
-				Config:      ownCAConfig(other, 1, rotating),
+				Config:      ownCAConfig(other, 1),
 				ExpectError: regexp.MustCompile(`(?s)CA key changed without a new private_key_wo_version.*To bring a new key`),
 			},
 			{
 				// Another key is another CA: a new version stages a successor made
 				// from it, in place; the leaves keep signing with the current key.
 				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 95)) },
-				Config:    ownCAKeysConfig(other, 2, key, rotating),
+				Config:    ownCAKeysConfig(other, 2, key),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),
@@ -255,13 +256,13 @@ func TestAccOwnCAKey(t *testing.T) {
 			{
 				// When it signs, a leaf still given the old key is refused at plan.
 				PreConfig:   func() { clock.Set(t0.AddDate(0, 0, 115)) },
-				Config:      ownCAKeysConfig(other, 2, key, rotating),
+				Config:      ownCAKeysConfig(other, 2, key),
 				ExpectError: regexp.MustCompile(`Invalid CA private key`),
 			},
 			{
 				// After the overlap it signs, and the leaves take the new key.
 				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 115)) },
-				Config:    ownCAConfig(other, 2, rotating),
+				Config:    ownCAConfig(other, 2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),
@@ -273,9 +274,9 @@ func TestAccOwnCAKey(t *testing.T) {
 			},
 		},
 	})
-	expectPlanError(t, strings.Replace(ownCAConfig(other, 2, rotating), `key_algorithm          = "ECDSA"`, `key_algorithm          = "RSA"`, 1),
+	expectPlanError(t, strings.Replace(ownCAConfig(other, 2), `key_algorithm          = "ECDSA"`, `key_algorithm          = "RSA"`, 1),
 		`(?s)Key settings do not describe private_key_pem_wo.*an ECDSA P256 key`)
-	expectPlanError(t, strings.Replace(ownCAConfig(other, 2, rotating), "private_key_wo_version = 2", "", 1), `Missing key version`)
+	expectPlanError(t, strings.Replace(ownCAConfig(other, 2), "private_key_wo_version = 2", "", 1), `Missing key version`)
 }
 
 // TestAccEncryptedKeys: a passphrase encrypts the key as PKCS#8, secret_env

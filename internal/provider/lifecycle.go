@@ -62,7 +62,9 @@ var lifecycles sync.Map
 // lifecycle is the kind's lifecycle, as its model names it.
 func (k certKind) lifecycle() lifecycle {
 	if l, ok := lifecycles.Load(k.typeSuffix); ok {
-		return l.(lifecycle)
+		if l, ok := l.(lifecycle); ok {
+			return l
+		}
 	}
 	l := k.newModel().lifecycle()
 	lifecycles.Store(k.typeSuffix, l)

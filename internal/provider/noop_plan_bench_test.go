@@ -21,7 +21,10 @@ func BenchmarkNoopPlan(b *testing.B) {
 	ctx := context.Background()
 	var s resource.SchemaResponse
 	NewPluginCertResource().Schema(ctx, resource.SchemaRequest{}, &s)
-	objType := s.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objType, ok := s.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		b.Fatal("the schema is not an object")
+	}
 	server, err := factories(newFakeClock(t0))["mcptls"]()
 	if err != nil {
 		b.Fatal(err)

@@ -141,7 +141,11 @@ func blocks(path, kind string) ([]block, error) {
 	lines := strings.Split(string(src), "\n")
 	var out []block
 	heading, prevEnd := "", 0
-	for _, blk := range file.Body.(*hclsyntax.Body).Blocks {
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, fmt.Errorf("%s: not native HCL syntax", path)
+	}
+	for _, blk := range body.Blocks {
 		if blk.Type != kind || len(blk.Labels) != 1 {
 			return nil, fmt.Errorf("%s: unexpected %s block at line %d", path, blk.Type, blk.Range().Start.Line)
 		}
