@@ -276,6 +276,14 @@ func TestPublishRefuses(t *testing.T) {
 			t.Errorf("%s: %v, want an error with %q", tt.name, err, tt.want)
 		}
 	}
+	// A version can be published again once its owner has removed it.
+	if !f.srv.Unpublish("example", "thing", "1.2.0") || f.srv.Unpublish("example", "thing", "1.2.0") {
+		t.Error("Unpublish should report the version once")
+	}
+	f.get(t, "/v1/providers/example/thing/1.2.0/download/linux/amd64", 404)
+	if err := f.srv.Publish(f.rel); err != nil {
+		t.Errorf("publish after unpublish: %v", err)
+	}
 }
 
 func copyDir(t *testing.T, src string) string {
