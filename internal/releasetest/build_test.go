@@ -1,0 +1,127 @@
+package releasetest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/releasetest/registry"
+)
+
+// release is one version of this provider built by goreleaser from a commit of
+// this repository, in a scratch clone tagged v<version>.
+type release struct {
+	version string // "0.2.0"
+	commit  string
+	src     string // the scratch clone, checked out at commit
+	dist    string // goreleaser's output
+	notes   string // the release notes goreleaser was given
+}
+
+func (r *release) prefix() string { return "terraform-provider-mcptls_" + r.version }
+
+// file is the path of one of the release's files, by the suffix after
+// terraform-provider-mcptls_<version>_ ("SHA256SUMS", "linux_amd64.zip").
+func (r *release) file(suffix string) string {
+	return filepath.Join(r.dist, r.prefix()+"_"+suffix)
+}
+
+func (r *release) sums() (map[string]string, error) {
+	b, err := os.ReadFile(r.file("SHA256SUMS"))
+	if err != nil {
+		return nil, err
+	}
+	return registry.ParseSHA256SUMS(b)
+}
+
+// zips maps "os_arch" to the release's zip for that platform.
+func (r *release) zips() (map[string]string, error) {
+	m, err := filepath.Glob(r.file("*_*.zip"))
+	out := map[string]string{}
+	for _, z := range m {
+		out[strings.TrimSuffix(strings.TrimPrefix(filepath.Base(z), r.prefix()+"_"), ".zip")] = z
+	}
+	return out, err
+}
+
+func (r *release) registryRelease(s *signer) registry.Release {
+	return registry.Release{Namespace: "mcptls", Type: "mcptls", Version: r.version, Dir: r.dist, SigningKey: s.publicKey}
+}
+
+type buildOptions struct {
+	repo, commit, version, notes string
+	goreleaser                   string
+	// singleTarget builds the host's platform only (the earlier release, which
+	// the upgrade installs here and nowhere else).
+	singleTarget bool
+	signer       *signer
+	dir          string
+}
+
+// buildRelease clones the repository into dir, tags the commit v<version> there
+// (never in the repository itself) and runs goreleaser's release pipeline with
+// publishing skipped: build, archive, checksum, sign. Its output goes to
+// dir/goreleaser.log, quoted on failure.
+func buildRelease(ctx context.Context, o buildOptions) (*release, time.Duration, error) {
+	start := time.Now()
+	r := &release{version: o.version, commit: o.commit, src: filepath.Join(o.dir, "src"), notes: filepath.Join(o.dir, "release-notes.md")}
+	r.dist = filepath.Join(r.src, "dist")
+	if err := os.WriteFile(r.notes, []byte(o.notes), 0o644); err != nil {
+		return nil, 0, err
+	}
+	for _, args := range [][]string{
+		{"clone", "--quiet", o.repo, r.src},
+		{"-C", r.src, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", o.commit},
+		{"-C", r.src, "tag", "v" + o.version, o.commit},
+	} {
+		if out, err := exec.CommandContext(ctx, "git", args...).CombinedOutput(); err != nil {
+			return nil, 0, fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	args := []string{"release", "--clean", "--skip=publish,announce", "--release-notes", r.notes}
+	if o.singleTarget {
+		args = append(args, "--single-target")
+	}
+	logPath := filepath.Join(o.dir, "goreleaser.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer logFile.Close()
+	cmd := exec.CommandContext(ctx, o.goreleaser, args...)
+	cmd.Dir = r.src
+	cmd.Env = append(os.Environ(), o.signer.env()...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Run(); err != nil {
+		out, _ := os.ReadFile(logPath)
+		return nil, 0, fmt.Errorf("goreleaser %s (in %s): %v\n%s", strings.Join(args, " "), r.src, err, tail(out, 60))
+	}
+	return r, time.Since(start), nil
+}
+
+// tail is the last n lines of b.
+func tail(b []byte, n int) string {
+	lines := bytes.Split(bytes.TrimRight(b, "\n"), []byte("\n"))
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return string(bytes.Join(lines, []byte("\n")))
+}
+
+// gitOutput runs git in dir and returns its trimmed output.
+func gitOutput(dir string, args ...string) (string, error) {
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		return "", fmt.Errorf("git %s: %v %s", strings.Join(args, " "), err, stderr)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
