@@ -27,6 +27,6 @@ mkdir -p "$tools_dir"
 echo "building terraform $version from $tag (about 10 minutes on 2 cores)" >&2
 (cd "$src" && CGO_ENABLED=0 nice -n 10 go build -trimpath \
 	-ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$out.tmp" .) >&2
-"$out.tmp" version >&2
+TF_CLI_CONFIG_FILE=/dev/null "$out.tmp" version >&2
 mv "$out.tmp" "$out"
 echo "$out"
