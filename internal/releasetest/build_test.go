@@ -7,9 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
+	"github.com/goccy/go-yaml"
 	"github.com/mcptls/terraform-provider-mcptls/internal/releasetest/registry"
 )
 
@@ -21,6 +23,7 @@ type release struct {
 	src     string // the scratch clone, checked out at commit
 	dist    string // goreleaser's output
 	notes   string // the release notes goreleaser was given
+	log     string // goreleaser's output
 }
 
 func (r *release) prefix() string { return "terraform-provider-mcptls_" + r.version }
@@ -71,6 +74,9 @@ func buildRelease(ctx context.Context, o buildOptions) (*release, time.Duration,
 	start := time.Now()
 	r := &release{version: o.version, commit: o.commit, src: filepath.Join(o.dir, "src"), notes: filepath.Join(o.dir, "release-notes.md")}
 	r.dist = filepath.Join(r.src, "dist")
+	if err := os.MkdirAll(o.dir, 0o755); err != nil {
+		return nil, 0, err
+	}
 	if err := os.WriteFile(r.notes, []byte(o.notes), 0o644); err != nil {
 		return nil, 0, err
 	}
@@ -83,9 +89,16 @@ func buildRelease(ctx context.Context, o buildOptions) (*release, time.Duration,
 			return nil, 0, fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	args := []string{"release", "--clean", "--skip=publish,announce", "--release-notes", r.notes}
+	args := []string{"release", "--clean", "--skip=publish,announce", "--release-notes", r.notes, "--verbose"}
 	if o.singleTarget {
-		args = append(args, "--single-target")
+		// goreleaser's release has no --single-target: the release's own
+		// configuration, narrowed to this platform, outside the clone (which
+		// must stay clean).
+		cfg := filepath.Join(o.dir, "goreleaser-"+runtime.GOOS+"_"+runtime.GOARCH+".yml")
+		if err := hostOnlyConfig(filepath.Join(r.src, ".goreleaser.yml"), cfg); err != nil {
+			return nil, 0, err
+		}
+		args = append(args, "--config", cfg)
 	}
 	logPath := filepath.Join(o.dir, "goreleaser.log")
 	logFile, err := os.Create(logPath)
@@ -101,7 +114,45 @@ func buildRelease(ctx context.Context, o buildOptions) (*release, time.Duration,
 		out, _ := os.ReadFile(logPath)
 		return nil, 0, fmt.Errorf("goreleaser %s (in %s): %v\n%s", strings.Join(args, " "), r.src, err, tail(out, 60))
 	}
+	// The GitHub release carries the manifest under the release's name
+	// (release.extra_files); the registry reads it from there.
+	manifest, err := os.ReadFile(filepath.Join(r.src, "terraform-registry-manifest.json"))
+	if err == nil {
+		err = os.WriteFile(r.file("manifest.json"), manifest, 0o644)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	r.log = logPath
 	return r, time.Since(start), nil
+}
+
+// hostOnlyConfig writes a goreleaser configuration that builds what src does
+// for this machine's platform only.
+func hostOnlyConfig(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		return err
+	}
+	builds, _ := cfg["builds"].([]any)
+	if len(builds) != 1 {
+		return fmt.Errorf("%s: want one build, has %d", src, len(builds))
+	}
+	build, _ := builds[0].(map[string]any)
+	if build == nil {
+		return fmt.Errorf("%s: builds[0] is not a mapping", src)
+	}
+	build["goos"], build["goarch"] = []string{runtime.GOOS}, []string{runtime.GOARCH}
+	delete(build, "ignore")
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, out, 0o644)
 }
 
 // tail is the last n lines of b.

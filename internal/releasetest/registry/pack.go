@@ -40,7 +40,8 @@ func Pack(dir, typ, ver string, binaries map[Platform]string, manifest []byte, s
 			return err
 		}
 	}
-	slices.Sort(lines) // by checksum, as goreleaser writes it
+	// By file name, as goreleaser writes it.
+	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[strings.Index(a, "  "):], b[strings.Index(b, "  "):]) })
 	sums := []byte(strings.Join(lines, ""))
 	sig, err := sign(sums)
 	if err != nil {
