@@ -59,9 +59,10 @@ func (r *release) registryRelease(s *signer) registry.Release {
 type buildOptions struct {
 	repo, commit, version, notes string
 	goreleaser                   string
-	// singleTarget builds the host's platform only (the earlier release, which
-	// the upgrade installs here and nowhere else).
-	singleTarget bool
+	// hostConfig, when set, is the goreleaser configuration to build with,
+	// narrowed to this machine's platform, instead of the commit's own: the
+	// earlier release, which the upgrade installs here and nowhere else.
+	hostConfig []byte
 	signer       *signer
 	dir          string
 }
@@ -90,12 +91,11 @@ func buildRelease(ctx context.Context, o buildOptions) (*release, time.Duration,
 		}
 	}
 	args := []string{"release", "--clean", "--skip=publish,announce", "--release-notes", r.notes, "--verbose"}
-	if o.singleTarget {
-		// goreleaser's release has no --single-target: the release's own
-		// configuration, narrowed to this platform, outside the clone (which
-		// must stay clean).
+	if o.hostConfig != nil {
+		// goreleaser's release has no --single-target: a narrowed copy, outside
+		// the clone (which must stay clean).
 		cfg := filepath.Join(o.dir, "goreleaser-"+runtime.GOOS+"_"+runtime.GOARCH+".yml")
-		if err := hostOnlyConfig(filepath.Join(r.src, ".goreleaser.yml"), cfg); err != nil {
+		if err := hostOnlyConfig(o.hostConfig, r.src, cfg); err != nil {
 			return nil, 0, err
 		}
 		args = append(args, "--config", cfg)
@@ -127,27 +127,32 @@ func buildRelease(ctx context.Context, o buildOptions) (*release, time.Duration,
 	return r, time.Since(start), nil
 }
 
-// hostOnlyConfig writes a goreleaser configuration that builds what src does
-// for this machine's platform only.
-func hostOnlyConfig(src, dst string) error {
-	b, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
+// hostOnlyConfig writes the goreleaser configuration b, building for this
+// machine's platform only, to dst. A tree without LICENSE (older commits) gets
+// zips with the binary alone.
+func hostOnlyConfig(b []byte, tree, dst string) error {
 	var cfg map[string]any
 	if err := yaml.Unmarshal(b, &cfg); err != nil {
 		return err
 	}
 	builds, _ := cfg["builds"].([]any)
 	if len(builds) != 1 {
-		return fmt.Errorf("%s: want one build, has %d", src, len(builds))
+		return fmt.Errorf("goreleaser configuration: want one build, has %d", len(builds))
 	}
 	build, _ := builds[0].(map[string]any)
 	if build == nil {
-		return fmt.Errorf("%s: builds[0] is not a mapping", src)
+		return fmt.Errorf("goreleaser configuration: builds[0] is not a mapping")
 	}
 	build["goos"], build["goarch"] = []string{runtime.GOOS}, []string{runtime.GOARCH}
 	delete(build, "ignore")
+	if _, err := os.Stat(filepath.Join(tree, "LICENSE")); err != nil {
+		archives, _ := cfg["archives"].([]any)
+		for _, a := range archives {
+			if a, ok := a.(map[string]any); ok {
+				a["files"] = []string{"none*"} // goreleaser's way to say "the binary only"
+			}
+		}
+	}
 	out, err := yaml.Marshal(cfg)
 	if err != nil {
 		return err

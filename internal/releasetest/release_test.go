@@ -18,7 +18,9 @@ import (
 // 2026-11-24 (stop 8, issues 5 and 6, CI green), which users could have had.
 // Its schema predates CA rotation (mcptls_ca at schema version 0) and the
 // transport-aware env maps (no PLUGINS_TRANSPORT), so the upgrade has state to
-// upgrade and derived values to recompute.
+// upgrade and derived values to recompute. Its code is built with today's
+// release configuration: its own listed the signature in SHA256SUMS after
+// signing, so that release would have failed every install.
 const (
 	earlierCommit  = "0fce9771121accfb7782f2e626fccdd0c93e0b4a"
 	earlierVersion = "0.1.0"
@@ -77,6 +79,10 @@ func TestRelease(t *testing.T) {
 	if dirty, _ := gitOutput(repo, "status", "--porcelain", "--untracked-files=no"); dirty != "" {
 		t.Logf("the release is built from HEAD %s; uncommitted changes are not in it:\n%s", head[:12], dirty)
 	}
+	releaseConfig, err := gitOutput(repo, "show", head+":.goreleaser.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	changelog, err := gitOutput(repo, "show", head+":CHANGELOG.md")
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +123,7 @@ func TestRelease(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		s.old, oldTook, oldErr = buildRelease(ctx, buildOptions{repo: repo, commit: earlierCommit, version: earlierVersion, notes: earlierNotes,
-			goreleaser: goreleaser, signer: s.signer, singleTarget: true, dir: filepath.Join(work, "build-"+earlierVersion)})
+			goreleaser: goreleaser, signer: s.signer, hostConfig: []byte(releaseConfig), dir: filepath.Join(work, "build-"+earlierVersion)})
 	}()
 	wg.Wait()
 	if curErr != nil || oldErr != nil {
