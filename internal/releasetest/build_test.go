@@ -63,8 +63,8 @@ type buildOptions struct {
 	// narrowed to this machine's platform, instead of the commit's own: the
 	// earlier release, which the upgrade installs here and nowhere else.
 	hostConfig []byte
-	signer       *signer
-	dir          string
+	signer     *signer
+	dir        string
 }
 
 // buildRelease clones the repository into dir, tags the commit v<version> there
