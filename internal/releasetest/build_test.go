@@ -3,6 +3,7 @@ package releasetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -87,7 +88,7 @@ func buildRelease(ctx context.Context, o buildOptions) (*release, time.Duration,
 		{"-C", r.src, "tag", "v" + o.version, o.commit},
 	} {
 		if out, err := exec.CommandContext(ctx, "git", args...).CombinedOutput(); err != nil {
-			return nil, 0, fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+			return nil, 0, fmt.Errorf("git %s: %w\n%s", strings.Join(args, " "), err, out)
 		}
 	}
 	args := []string{"release", "--clean", "--skip=publish,announce", "--release-notes", r.notes, "--verbose"}
@@ -105,14 +106,14 @@ func buildRelease(ctx context.Context, o buildOptions) (*release, time.Duration,
 	if err != nil {
 		return nil, 0, err
 	}
-	defer logFile.Close()
+	defer func() { _ = logFile.Close() }()
 	cmd := exec.CommandContext(ctx, o.goreleaser, args...)
 	cmd.Dir = r.src
 	cmd.Env = append(os.Environ(), o.signer.env()...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Run(); err != nil {
 		out, _ := os.ReadFile(logPath)
-		return nil, 0, fmt.Errorf("goreleaser %s (in %s): %v\n%s", strings.Join(args, " "), r.src, err, tail(out, 60))
+		return nil, 0, fmt.Errorf("goreleaser %s (in %s): %w\n%s", strings.Join(args, " "), r.src, err, tail(out, 60))
 	}
 	// The GitHub release carries the manifest under the release's name
 	// (release.extra_files); the registry reads it from there.
@@ -174,10 +175,10 @@ func gitOutput(dir string, args ...string) (string, error) {
 	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
 	if err != nil {
 		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 			stderr = string(ee.Stderr)
 		}
-		return "", fmt.Errorf("git %s: %v %s", strings.Join(args, " "), err, stderr)
+		return "", fmt.Errorf("git %s: %w %s", strings.Join(args, " "), err, stderr)
 	}
 	return strings.TrimSpace(string(out)), nil
 }

@@ -43,7 +43,7 @@ func parseEngines(spec string) ([]*engine, error) {
 			err = json.Unmarshal(b, &v)
 		}
 		if err != nil || v.Version == "" {
-			return nil, fmt.Errorf("%s version -json: %v", bin, err)
+			return nil, fmt.Errorf("%s version -json: %w", bin, err)
 		}
 		out = append(out, &engine{name: name, bin: bin, version: v.Version})
 	}

@@ -69,7 +69,7 @@ func (s *signer) run(name string, args ...string) (string, error) {
 	c := s.cmd(name, args...)
 	c.Stdout, c.Stderr = &stdout, &stderr
 	if err := c.Run(); err != nil {
-		return "", fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+		return "", fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, stderr.String())
 	}
 	return stdout.String(), nil
 }
@@ -81,7 +81,7 @@ func (s *signer) sign(data []byte) ([]byte, error) {
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
 	if err := c.Run(); err != nil {
-		return nil, fmt.Errorf("gpg --detach-sign: %v\n%s", err, stderr.String())
+		return nil, fmt.Errorf("gpg --detach-sign: %w\n%s", err, stderr.String())
 	}
 	return stdout.Bytes(), nil
 }
@@ -98,11 +98,11 @@ func (s *signer) verifyWithPublicKeyOnly(dir, file, sig string) error {
 	imp := v.cmd("gpg", "--batch", "--import")
 	imp.Stdin = strings.NewReader(s.publicKey)
 	if out, err := imp.CombinedOutput(); err != nil {
-		return fmt.Errorf("gpg --import: %v\n%s", err, out)
+		return fmt.Errorf("gpg --import: %w\n%s", err, out)
 	}
 	out, err := v.cmd("gpg", "--batch", "--status-fd", "1", "--verify", sig, file).CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("gpg --verify %s: %v\n%s", filepath.Base(sig), err, out)
+		return fmt.Errorf("gpg --verify %s: %w\n%s", filepath.Base(sig), err, out)
 	}
 	if !strings.Contains(string(out), "[GNUPG:] VALIDSIG "+s.fingerprint) {
 		return fmt.Errorf("gpg --verify %s: no VALIDSIG by %s:\n%s", filepath.Base(sig), s.fingerprint, out)

@@ -168,7 +168,7 @@ func verifyZip(t *testing.T, r *release, platform string) {
 		t.Error(err)
 		return
 	}
-	defer zr.Close()
+	defer func() { _ = zr.Close() }()
 	bin := "terraform-provider-mcptls_v" + r.version
 	if goos == "windows" {
 		bin += ".exe"
@@ -195,7 +195,7 @@ func verifyZip(t *testing.T, r *release, platform string) {
 		return
 	}
 	exe, err := io.ReadAll(f)
-	f.Close()
+	_ = f.Close()
 	if err != nil {
 		t.Error(err)
 		return
@@ -220,7 +220,7 @@ func verifyZip(t *testing.T, r *release, platform string) {
 	lic, err := zr.Open("LICENSE.txt")
 	if err == nil {
 		b, _ := io.ReadAll(lic)
-		lic.Close()
+		_ = lic.Close()
 		repo, _ := os.ReadFile(filepath.Join(r.src, "LICENSE"))
 		if !bytes.Equal(b, repo) {
 			t.Errorf("%s: LICENSE.txt is not the repository's LICENSE", platform)

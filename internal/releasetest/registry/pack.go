@@ -58,7 +58,7 @@ func zipBinary(path, name string, exe bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	if exe {
 		name += ".exe"
 	}

@@ -177,8 +177,11 @@ func (s *Server) Publish(r Release) error {
 		return err
 	}
 	keys, err := openpgp.ReadArmoredKeyRing(strings.NewReader(r.SigningKey))
-	if err != nil || len(keys) == 0 {
-		return fmt.Errorf("signing key: %v", err)
+	if err != nil {
+		return fmt.Errorf("signing key: %w", err)
+	}
+	if len(keys) == 0 {
+		return errors.New("signing key: the armored text holds no key")
 	}
 	p.keyID = strings.ToUpper(keys[0].PrimaryKey.KeyIdString())
 

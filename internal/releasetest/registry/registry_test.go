@@ -90,7 +90,7 @@ func (f *fixture) get(t *testing.T, url string, want int) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != want {
 		t.Fatalf("GET %s: %d %s, want %d", url, resp.StatusCode, body, want)
@@ -206,7 +206,7 @@ func TestLoopbackOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c, err := net.DialTimeout("tcp", f.srv.Host, time.Second); err == nil {
-		c.Close()
+		_ = c.Close()
 		t.Error("still accepting connections after Close")
 	}
 }
