@@ -1,10 +1,3 @@
-// Package releasetest checks a release the way users get it: goreleaser builds
-// every platform, signs the checksums with a throwaway GPG key, and Terraform and
-// OpenTofu install it from a registry on loopback (package registry), apply the
-// quickstart, lock several platforms, refuse tampered packages, upgrade from an
-// earlier release and install from a filesystem mirror. TestRelease does it
-// when MCPTLS_RELEASE_CHECK=1 (make release-check); the helpers here are pure
-// and tested by make test.
 package releasetest
 
 import (

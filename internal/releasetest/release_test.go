@@ -15,7 +15,7 @@ import (
 )
 
 // The earlier release the upgrade starts from: the commit main landed at on
-// 2026-11-24 (stop 8, issues 5 and 6, CI green), which users could have had.
+// 2026-11-24 with issues 5 and 6 (CI green), which users could have had.
 // Its schema predates CA rotation (mcptls_ca at schema version 0) and the
 // transport-aware env maps (no PLUGINS_TRANSPORT), so the upgrade has state to
 // upgrade and derived values to recompute. Its code is built with today's
@@ -68,82 +68,14 @@ func TestRelease(t *testing.T) {
 		}
 		t.Logf("keeping everything under %s", work)
 	}
-	repo, err := gitOutput(".", "rev-parse", "--show-toplevel")
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, err := gitOutput(repo, "rev-parse", "HEAD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dirty, _ := gitOutput(repo, "status", "--porcelain", "--untracked-files=no"); dirty != "" {
-		t.Logf("the release is built from HEAD %s; uncommitted changes are not in it:\n%s", head[:12], dirty)
-	}
-	releaseConfig, err := gitOutput(repo, "show", head+":.goreleaser.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	changelog, err := gitOutput(repo, "show", head+":CHANGELOG.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	entries, err := ParseChangelog(changelog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	top := entries[0]
-	var earlierNotes string
-	for _, e := range entries {
-		if e.Version.String() == earlierVersion {
-			earlierNotes = e.Notes
-		}
-	}
-	if earlierNotes == "" {
-		t.Fatalf("CHANGELOG.md has no %s entry for the earlier release", earlierVersion)
-	}
-	if _, err := gitOutput(repo, "cat-file", "-e", earlierCommit+"^{commit}"); err != nil {
-		t.Fatalf("the earlier release's commit %s is not in this clone (a shallow clone?): %v", earlierCommit, err)
-	}
-
+	in := readInputs(t)
 	s := &suite{signer: newSigner(t, work), host: runtime.GOOS + "_" + runtime.GOARCH}
 
-	// 1. Both releases at once: HEAD for every platform, the earlier one for
-	// this machine's only.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	var wg sync.WaitGroup
-	var curErr, oldErr error
-	var curTook, oldTook time.Duration
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		s.cur, curTook, curErr = buildRelease(ctx, buildOptions{repo: repo, commit: head, version: top.Version.String(), notes: top.Notes,
-			goreleaser: goreleaser, signer: s.signer, dir: filepath.Join(work, "build-"+top.Version.String())})
-	}()
-	go func() {
-		defer wg.Done()
-		s.old, oldTook, oldErr = buildRelease(ctx, buildOptions{repo: repo, commit: earlierCommit, version: earlierVersion, notes: earlierNotes,
-			goreleaser: goreleaser, signer: s.signer, hostConfig: []byte(releaseConfig), dir: filepath.Join(work, "build-"+earlierVersion)})
-	}()
-	wg.Wait()
-	if curErr != nil || oldErr != nil {
-		t.Fatalf("goreleaser:\n%v\n%v", curErr, oldErr)
-	}
-	t.Logf("goreleaser built %s (every platform) in %.0f s and %s (%s) in %.0f s, side by side",
-		s.cur.version, curTook.Seconds(), s.old.version, s.host, oldTook.Seconds())
-
-	if !t.Run("release", func(t *testing.T) { verifyRelease(t, s.cur, s.signer, top.Notes) }) {
+	s.buildReleases(t, in, goreleaser, work)
+	if !t.Run("release", func(t *testing.T) { verifyRelease(t, s.cur, s.signer, in.top.Notes) }) {
 		t.FailNow()
 	}
-
-	s.local = registry.Release{Namespace: "hashicorp", Type: "local", Version: localVersion, Dir: filepath.Join(work, "local"), SigningKey: s.signer.publicKey}
-	if err := os.MkdirAll(s.local.Dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := registry.Pack(s.local.Dir, "local", localVersion, map[registry.Platform]string{{OS: runtime.GOOS, Arch: runtime.GOARCH}: localBin},
-		[]byte(localManifest), s.signer.sign); err != nil {
-		t.Fatal(err)
-	}
+	s.packLocal(t, localBin, filepath.Join(work, "local"))
 	s.cert = newRegistryCert(t, work)
 	s.tampered = prepareTampered(t, s, filepath.Join(work, "tampered"))
 
@@ -158,6 +90,97 @@ func TestRelease(t *testing.T) {
 			})
 		}
 	})
+}
+
+// inputs is what the releases are made from, read from the repository's HEAD.
+type inputs struct {
+	repo, head    string
+	top           Entry  // CHANGELOG.md's top entry: the version and notes of HEAD's release
+	earlierNotes  string // CHANGELOG.md's entry for earlierVersion
+	releaseConfig []byte // HEAD's .goreleaser.yml
+}
+
+func readInputs(t *testing.T) inputs {
+	t.Helper()
+	var in inputs
+	var err error
+	if in.repo, err = gitOutput(".", "rev-parse", "--show-toplevel"); err != nil {
+		t.Fatal(err)
+	}
+	if in.head, err = gitOutput(in.repo, "rev-parse", "HEAD"); err != nil {
+		t.Fatal(err)
+	}
+	if dirty, _ := gitOutput(in.repo, "status", "--porcelain", "--untracked-files=no"); dirty != "" {
+		t.Logf("the release is built from HEAD %s; uncommitted changes are not in it:\n%s", in.head[:12], dirty)
+	}
+	cfg, err := gitOutput(in.repo, "show", in.head+":.goreleaser.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.releaseConfig = []byte(cfg)
+	changelog, err := gitOutput(in.repo, "show", in.head+":CHANGELOG.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := ParseChangelog(changelog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.top = entries[0]
+	for _, e := range entries {
+		if e.Version.String() == earlierVersion {
+			in.earlierNotes = e.Notes
+		}
+	}
+	if in.earlierNotes == "" {
+		t.Fatalf("CHANGELOG.md has no %s entry for the earlier release", earlierVersion)
+	}
+	if _, err := gitOutput(in.repo, "cat-file", "-e", earlierCommit+"^{commit}"); err != nil {
+		t.Fatalf("the earlier release's commit %s is not in this clone (a shallow clone?): %v", earlierCommit, err)
+	}
+	return in
+}
+
+// buildReleases runs both goreleaser pipelines at once: HEAD for every
+// platform, the earlier release for this machine's only.
+func (s *suite) buildReleases(t *testing.T, in inputs, goreleaser, work string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	var curErr, oldErr error
+	var curTook, oldTook time.Duration
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		v := in.top.Version.String()
+		s.cur, curTook, curErr = buildRelease(ctx, buildOptions{repo: in.repo, commit: in.head, version: v, notes: in.top.Notes,
+			goreleaser: goreleaser, signer: s.signer, dir: filepath.Join(work, "build-"+v)})
+	}()
+	go func() {
+		defer wg.Done()
+		s.old, oldTook, oldErr = buildRelease(ctx, buildOptions{repo: in.repo, commit: earlierCommit, version: earlierVersion, notes: in.earlierNotes,
+			goreleaser: goreleaser, signer: s.signer, hostConfig: in.releaseConfig, dir: filepath.Join(work, "build-"+earlierVersion)})
+	}()
+	wg.Wait()
+	if curErr != nil || oldErr != nil {
+		t.Fatalf("goreleaser:\n%v\n%v", curErr, oldErr)
+	}
+	t.Logf("goreleaser built %s (every platform) in %.0f s and %s (%s) in %.0f s, side by side",
+		s.cur.version, curTook.Seconds(), s.old.version, s.host, oldTook.Seconds())
+}
+
+// packLocal makes the hashicorp/local release the quickstart installs.
+func (s *suite) packLocal(t *testing.T, bin, dir string) {
+	t.Helper()
+	s.local = registry.Release{Namespace: "hashicorp", Type: "local", Version: localVersion, Dir: dir, SigningKey: s.signer.publicKey}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := registry.Pack(dir, "local", localVersion, map[registry.Platform]string{{OS: runtime.GOOS, Arch: runtime.GOARCH}: bin},
+		[]byte(localManifest), s.signer.sign); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func requireEnv(t *testing.T, name string) string {
