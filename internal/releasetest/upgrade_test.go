@@ -76,7 +76,7 @@ func testUpgrade(t *testing.T, s *suite, e *engine, dir string) {
 			}
 		}
 	}
-	checkOwed(t, after)
+	checkOwed(t, "the state after the upgrade's apply", after)
 }
 
 // checkUpgradePlan: no resource created, destroyed or replaced; no certificate
@@ -100,18 +100,15 @@ func checkUpgradePlan(t *testing.T, plan *tfjson.Plan, before map[string]map[str
 			}
 		}
 		planned[rc.Address] = after
-		if strings.HasPrefix(rc.Address, "mcptls_plugin_cert.") && !a.Update() {
-			t.Errorf("%s: %v; 0.2.0 owes it PLUGINS_TRANSPORT in server_env, an update in place (issue 18's ModifyPlan fix)", rc.Address, a)
-		}
 	}
-	checkOwed(t, planned)
+	checkOwed(t, "the plan after the upgrade", planned)
 }
 
 // checkOwed: the values 0.2.0 computes that 0.1.0 did not, present. An MCP
 // plugin's server_env gains PLUGINS_TRANSPORT = "http" (without it the runtime
 // runs stdio in a container), the gateway its gRPC env map, the CA its trust
 // bundle and rotation phase, every leaf its trust bundle.
-func checkOwed(t *testing.T, resources map[string]map[string]any) {
+func checkOwed(t *testing.T, where string, resources map[string]map[string]any) {
 	t.Helper()
 	for addr, v := range resources {
 		var owed []string
@@ -127,7 +124,7 @@ func checkOwed(t *testing.T, resources map[string]map[string]any) {
 			owed = append(owed, missing(v, "trust_bundle_pem", "rotation_phase")...)
 		}
 		if len(owed) > 0 {
-			t.Errorf("%s lacks what 0.2.0 owes it: %s", addr, strings.Join(owed, ", "))
+			t.Errorf("%s: %s lacks what 0.2.0 owes it: %s", where, addr, strings.Join(owed, ", "))
 		}
 	}
 }
