@@ -3,7 +3,7 @@
 # release build does (CGO off, -trimpath, version.dev=no so it reports the plain
 # version), into TOOLS_DIR/terraform-<version>. `go install` cannot build it
 # (its go.mod has replace directives), and the release site is not reachable
-# here. Not run by CI: it takes about 10 minutes on 2 cores. Usage:
+# here. Not run by CI: it takes about 15 CPU-minutes. Usage:
 #   scripts/build-terraform-tag.sh /path/to/terraform-checkout v1.15.9 [TOOLS_DIR]
 # The checkout may be a bare repository; the tag's tree is exported with
 # `git archive` into a temporary directory, so the checkout is left untouched.
@@ -24,7 +24,7 @@ if [ "$(tr -d '[:space:]' <"$src/version/VERSION")" != "$version" ]; then
 	exit 1
 fi
 mkdir -p "$tools_dir"
-echo "building terraform $version from $tag (about 10 minutes on 2 cores)" >&2
+echo "building terraform $version from $tag (about 15 CPU-minutes)" >&2
 (cd "$src" && CGO_ENABLED=0 nice -n 10 go build -trimpath \
 	-ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$out.tmp" .) >&2
 TF_CLI_CONFIG_FILE=/dev/null "$out.tmp" version >&2
