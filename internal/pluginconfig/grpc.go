@@ -32,6 +32,8 @@ func (p *parser) grpc(n *node, at string) *GRPC {
 	uds, udsNode := fs.str("uds")
 	g.Target, g.UDS = target, uds
 	g.TLS = p.grpcClientTLS(fs.mapping("tls"), fs.at+"tls.")
+	p.decides(n.get("target"), fs.at+"target")
+	p.decides(n.get("uds"), fs.at+"uds")
 	// validate_target
 	if targetNode != nil {
 		switch {

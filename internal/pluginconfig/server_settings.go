@@ -38,6 +38,9 @@ const (
 // listener reads host, port and uds, shared by both server blocks.
 func (p *parser) listener(fs fields, defaultPort int, what string) (host string, port int, uds string) {
 	host, port = DefaultServerHost, defaultPort
+	for _, key := range []string{"host", "port", "uds"} {
+		p.decides(fs.value(key), fs.at+key)
+	}
 	if v := fs.value("host"); v != nil {
 		if v.isNull() {
 			fs.fail(v, "host", "Input should be a valid string", "write the bind address or leave the key out")

@@ -81,8 +81,9 @@ func badInputs(missingFile string) []badInput {
 		{"`grpc.target` without a port", "line 5, column 15", "Invalid plugin config", "has no port", configInput("plugins:\n  - name: a\n    kind: external\n    grpc:\n      target: plugin.internal\n")},
 		{"`grpc` with both `target` and `uds`", "line 6, column 7", "Invalid plugin config", "has both `target` and `uds`", configInput("plugins:\n  - name: a\n    kind: external\n    grpc:\n      target: h:1\n      uds: /s.sock\n")},
 		{"`client_auth: mandatory` in `grpc_server_settings`", "line 4, column 18", "Invalid plugin config", `client_auth is "mandatory"`, configInput("plugins: []\ngrpc_server_settings:\n  tls:\n    client_auth: mandatory\n")},
-		{"`{{ env.NAME }}` missing from `template_env`", "line 2, column 11", "Invalid plugin config", "env.HOST is not in template_env", configInput("plugins:\n  - name: {{ env.HOST }}\n    kind: native\n")},
-		{"a Jinja2 construct other than `{{ env.NAME }}`", "line 1, column 1", "Invalid plugin config", "is not supported", configInput("{% if x %}\nplugins: []\n")},
+		{"`{{ env.NAME }}` missing from `template_env` in a value that decides where the gateway connects", "line 6, column 23", "Invalid plugin config", "env.HOST is not in template_env, so the gateway renders it as an empty string in plugin \"a\": mcp.url", configInput("plugins:\n  - name: a\n    kind: external\n    mcp:\n      proto: STREAMABLEHTTP\n      url: https://{{ env.HOST }}/mcp\n")},
+		{"a Jinja2 template the gateway refuses (`{% if %}` without `{% endif %}`)", "line 2, column 12", "Invalid plugin config", "template syntax error", configInput("{% if x %}\nplugins: []\n")},
+		{"a Jinja2 error the gateway raises while rendering", "line 2, column 7", "Invalid plugin config", "UndefinedError: env.PORT is undefined", configInput("plugins: []\nport: {{ env.PORT | int }}\n")},
 		{"neither `path` nor `content`", "mcptls_plugin_config", "Missing Attribute Configuration", "Exactly one of these attributes must be configured: [path,content]", "data \"mcptls_plugin_config\" \"c\" {}\n"},
 		{"both `path` and `content`", "path", "Invalid Attribute Combination", "", fmt.Sprintf("data \"mcptls_plugin_config\" \"c\" {\n  path    = %q\n  content = \"plugins: []\"\n}\n", missingFile)},
 

@@ -153,7 +153,7 @@ func TestAccPluginConfig_templates(t *testing.T) {
 			},
 			{
 				Config:      configInput(yaml),
-				ExpectError: regexp.MustCompile(`(?s)line 6, column 21: env.PLUGIN_HOST is not in template_env`),
+				ExpectError: regexp.MustCompile(`(?s)line 6, column 24: env.PLUGIN_HOST is not in template_env`),
 			},
 		},
 	})
