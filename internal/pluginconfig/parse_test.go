@@ -38,7 +38,8 @@ func TestGatewayExternalConfig(t *testing.T) {
 	}
 	var names []string
 	for _, p := range f.Plugins {
-		host, port, _ := p.Endpoint()
+		e, _ := p.Endpoint()
+		host, port := e.Host(), e.Port
 		names = append(names, p.Name+":"+host+":"+strconv.Itoa(port)+":"+strconv.FormatBool(p.NeedsServerCert()))
 	}
 	if got := strings.Join(names, ","); got != "DenyListPlugin:127.0.0.1:3000:false,OPAPluginFilter:127.0.0.1:8000:false,LLMGuardPlugin:127.0.0.1:8001:false" {
@@ -71,7 +72,8 @@ func TestTransports(t *testing.T) {
 	}
 	for i, w := range want {
 		p := f.Plugins[i]
-		host, port, _ := p.Endpoint()
+		e, _ := p.Endpoint()
+		host, port := e.Host(), e.Port
 		if p.Transport() != w.transport || host != w.host || port != w.port || p.TLSEnabled() != w.tls || p.NeedsServerCert() != w.cert || p.SocketPath() != w.socket {
 			t.Errorf("%s: transport %q host %q port %d tls %v cert %v socket %q", p.Name, p.Transport(), host, port, p.TLSEnabled(), p.NeedsServerCert(), p.SocketPath())
 		}

@@ -119,6 +119,9 @@ var pythonError = regexp.MustCompile(`\b[A-Z][A-Za-z]*(Error|NotFound): [^\n]*$`
 // "unable to evaluate ..." wrapping, which repeats at every level.
 func (st *renderState) runtimeMessage(err error) string {
 	msg := err.Error()
+	if strings.Contains(msg, "Can't use getattr on None") || strings.Contains(msg, "Can't use Getitem on None") {
+		return "UndefinedError: " + st.lastMissing() + " is undefined, so it has no attribute or item to read"
+	}
 	if m := pythonError.FindString(msg); m != "" {
 		msg = m
 	} else if i := strings.LastIndex(msg, ": "); i >= 0 {

@@ -153,8 +153,8 @@ func pluginObject(p pluginconfig.Plugin) attr.Value {
 		"proto": types.StringNull(), "url": types.StringNull(), "url_scheme": types.StringNull(), "url_host": types.StringNull(),
 		"url_port": types.Int64Null(), "script": types.StringNull(), "uds": optional(p.SocketPath()), "grpc_target": types.StringNull(),
 	}
-	if host, port, ok := p.Endpoint(); ok {
-		values["host"], values["port"] = types.StringValue(host), types.Int64Value(int64(port))
+	if e, ok := p.Endpoint(); ok && e.Host() != "" {
+		values["host"], values["port"] = types.StringValue(e.Host()), types.Int64Value(int64(e.Port))
 	}
 	if m := p.MCP; m != nil {
 		values["proto"], values["url"], values["script"] = optional(m.Proto), optional(m.URL), optional(m.Script)

@@ -129,32 +129,34 @@ func (m *pluginModel) validate() diag.Diagnostics {
 		}
 	}
 	if known(m.URL) {
-		u, err := pluginconfig.ParseURL(m.URL.ValueString())
+		e, err := pluginconfig.MCPEndpoint(m.URL.ValueString())
 		if err == nil {
-			err = pki.ValidateSANHost(u.Host)
+			err = e.SANCheck()
 		}
 		switch {
 		case err != nil:
 			diags.AddAttributeError(path.Root("url"), "Invalid plugin URL", err.Error())
-		case !u.TLS():
+		case !e.TLS():
 			diags.AddAttributeWarning(path.Root("url"), "Plugin URL without TLS",
-				fmt.Sprintf("The url is %s://, so the gateway connects without TLS, while server_env turns TLS on for the plugin server: they cannot talk. Use https:// in the gateway's config.", u.Scheme))
-		case m.ServerPort.IsNull() && u.ExplicitPort:
-			if err := envmap.ValidatePort(u.Port); err != nil {
+				fmt.Sprintf("The url is %s://, so the gateway connects without TLS, while server_env turns TLS on for the plugin server: they cannot talk. Use https:// in the gateway's config.", e.Scheme))
+		case m.ServerPort.IsNull() && e.ExplicitPort:
+			if err := envmap.ValidatePort(e.Port); err != nil {
 				diags.AddAttributeError(path.Root("url"), "URL port leaves no room for the health port", err.Error()+": set server_port to the port the plugin server listens on")
 			}
 		}
+		if err == nil {
+			hostWarning(&diags, path.Root("url"), e)
+		}
 	}
 	if known(m.GRPCTarget) {
-		host, _, ok := pluginconfig.SplitTarget(m.GRPCTarget.ValueString())
-		var err error
-		if !ok {
-			err = fmt.Errorf("grpc_target %q is not host:port", m.GRPCTarget.ValueString())
-		} else {
-			err = pki.ValidateSANHost(host)
+		e, err := pluginconfig.GRPCEndpoint(m.GRPCTarget.ValueString())
+		if err == nil {
+			err = e.SANCheck()
 		}
 		if err != nil {
 			diags.AddAttributeError(path.Root("grpc_target"), "Invalid gRPC target", err.Error())
+		} else {
+			hostWarning(&diags, path.Root("grpc_target"), e)
 		}
 		if !m.PrivateKeyPassphraseWO.IsNull() {
 			diags.AddAttributeWarning(path.Root("private_key_passphrase_wo"), "gRPC cannot load an encrypted key",
@@ -180,20 +182,26 @@ func (m *pluginModel) validate() diag.Diagnostics {
 // known is a configured value that is neither null nor unknown.
 func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 
-// endpointHost is the host of url or grpc_target, "" when neither is set.
-func (m *pluginModel) endpointHost() (string, error) {
+// hostWarning says what a host SAN with `_` means for clients.
+func hostWarning(diags *diag.Diagnostics, at path.Path, e pluginconfig.Endpoint) {
+	for _, h := range e.Hosts {
+		if w := pki.SANHostWarning(h); w != "" {
+			diags.AddAttributeWarning(at, "Plugin host is no DNS name", w)
+		}
+	}
+}
+
+// endpoint is url or grpc_target read once; ok is false when neither is set.
+func (m *pluginModel) endpoint() (pluginconfig.Endpoint, bool, error) {
 	switch {
 	case !m.URL.IsNull():
-		u, err := pluginconfig.ParseURL(m.URL.ValueString())
-		return u.Host, err
+		e, err := pluginconfig.MCPEndpoint(m.URL.ValueString())
+		return e, true, err
 	case !m.GRPCTarget.IsNull():
-		host, _, ok := pluginconfig.SplitTarget(m.GRPCTarget.ValueString())
-		if !ok {
-			return "", fmt.Errorf("grpc_target %q is not host:port", m.GRPCTarget.ValueString())
-		}
-		return host, nil
+		e, err := pluginconfig.GRPCEndpoint(m.GRPCTarget.ValueString())
+		return e, true, err
 	}
-	return "", nil
+	return pluginconfig.Endpoint{}, false, nil
 }
 
 func (m *pluginModel) sanInputsKnown() bool {
@@ -206,12 +214,18 @@ func (m *pluginModel) sans() (pki.SANs, diag.Diagnostics) {
 	var dns, ips []string
 	diags.Append(m.DNSNames.ElementsAs(context.Background(), &dns, false)...)
 	diags.Append(m.IPAddresses.ElementsAs(context.Background(), &ips, false)...)
-	host, err := m.endpointHost()
+	e, _, err := m.endpoint()
 	if err != nil {
 		diags.AddError("Invalid plugin endpoint", err.Error())
 		return pki.SANs{}, diags
 	}
-	sans, err := pki.PluginSANs(m.Name.ValueString(), host, dns, ips)
+	// An ipv4:/ipv6: target lists addresses: each one is an IP SAN.
+	for i, h := range e.Hosts {
+		if i > 0 {
+			ips = append(ips, h)
+		}
+	}
+	sans, err := pki.PluginSANs(m.Name.ValueString(), e.Host(), dns, ips)
 	if err != nil { // validation has named the attribute already; this is a backstop
 		diags.AddError("Invalid subject alternative name", err.Error())
 	}
@@ -257,18 +271,17 @@ func (m *pluginModel) derive(config certModel) diag.Diagnostics {
 
 // defaultPort is the explicit port of url, else 8000; the port of grpc_target.
 func (m *pluginModel) defaultPort() types.Int64 {
-	switch {
-	case m.URL.IsUnknown() || m.GRPCTarget.IsUnknown():
+	if m.URL.IsUnknown() || m.GRPCTarget.IsUnknown() {
 		return types.Int64Unknown()
+	}
+	e, ok, err := m.endpoint()
+	switch {
+	case ok && err == nil && e.Transport == pluginconfig.TransportGRPC && !e.Socket:
+		return types.Int64Value(int64(e.Port))
 	case !m.GRPCTarget.IsNull():
-		if _, port, ok := pluginconfig.SplitTarget(m.GRPCTarget.ValueString()); ok {
-			return types.Int64Value(int64(port))
-		}
 		return types.Int64Value(envmap.DefaultGRPCServerPort)
-	case !m.URL.IsNull():
-		if u, err := pluginconfig.ParseURL(m.URL.ValueString()); err == nil && u.ExplicitPort {
-			return types.Int64Value(int64(u.Port))
-		}
+	case ok && err == nil && e.ExplicitPort:
+		return types.Int64Value(int64(e.Port))
 	}
 	return types.Int64Value(envmap.DefaultServerPort)
 }
