@@ -153,6 +153,9 @@ resource "mcptls_plugin_cert" "p" {
 		{"`validity_days = 1.5`", "validity_days", "Invalid whole number", "validity_days must be a whole number of days, got 1.5", caInput("validity_days = 1.5")},
 		{"`early_renewal_days = 0.5`", "early_renewal_days", "Invalid whole number", "early_renewal_days must be a whole number of days, got 0.5", caInput("early_renewal_days = 0.5")},
 		{"`rsa_bits = 2048.5`", "rsa_bits", "Invalid whole number", "rsa_bits must be a whole number of bits, got 2048.5", caInput("rsa_bits = 2048.5")},
+		{"`server_port = 8000.5`", "server_port", "Invalid whole number", "server_port must be a whole number, got 8000.5", pluginInput("name = \"p\"\n  server_port = 8000.5")},
+		{"`ssl_cert_reqs = 1.5`", "ssl_cert_reqs", "Invalid whole number", "ssl_cert_reqs must be a whole number, got 1.5", pluginInput("name = \"p\"\n  ssl_cert_reqs = 1.5")},
+		{"`warning_days = 7.5` on `mcptls_cert_check`", "warning_days", "Invalid whole number", "warning_days must be a whole number of days, got 7.5", "data \"mcptls_cert_check\" \"c\" {\n  pems = {}\n  warning_days = 7.5\n}\n"},
 	}
 }
 

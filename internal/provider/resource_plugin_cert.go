@@ -28,17 +28,17 @@ import (
 type pluginModel struct {
 	CertFields
 	LeafFields
-	Name        types.String `tfsdk:"name"`
-	CommonName  types.String `tfsdk:"common_name"`
-	URL         types.String `tfsdk:"url"`
-	GRPCTarget  types.String `tfsdk:"grpc_target"`
-	DNSNames    types.Set    `tfsdk:"dns_names"`
-	IPAddresses types.Set    `tfsdk:"ip_addresses"`
-	ServerHost  types.String `tfsdk:"server_host"`
-	ServerPort  types.Int64  `tfsdk:"server_port"`
-	SSLCertReqs types.Int64  `tfsdk:"ssl_cert_reqs"`
-	ServerEnv   types.Map    `tfsdk:"server_env"`
-	HealthPort  types.Int64  `tfsdk:"health_port"`
+	Name        types.String     `tfsdk:"name"`
+	CommonName  types.String     `tfsdk:"common_name"`
+	URL         types.String     `tfsdk:"url"`
+	GRPCTarget  types.String     `tfsdk:"grpc_target"`
+	DNSNames    types.Set        `tfsdk:"dns_names"`
+	IPAddresses types.Set        `tfsdk:"ip_addresses"`
+	ServerHost  types.String     `tfsdk:"server_host"`
+	ServerPort  WholeNumberValue `tfsdk:"server_port"`
+	SSLCertReqs WholeNumberValue `tfsdk:"ssl_cert_reqs"`
+	ServerEnv   types.Map        `tfsdk:"server_env"`
+	HealthPort  types.Int64      `tfsdk:"health_port"`
 }
 
 // NewPluginCertResource is mcptls_plugin_cert: one plugin server's certificate.
@@ -89,17 +89,17 @@ func NewPluginCertResource() resource.Resource {
 						Optional:            true, Computed: true, Default: stringdefault.StaticString(envmap.DefaultServerHost),
 						Validators: []validator.String{serverHostValidator},
 					},
-					"server_port": schema.Int64Attribute{
+					"server_port": wholeNumberAttribute("", schema.Int64Attribute{
 						MarkdownDescription: "`PLUGINS_SERVER_PORT` (or `PLUGINS_GRPC_SERVER_PORT`). Default: the explicit port of `url`, else 8000; the port of `grpc_target`. " +
 							"For MCP at most 64535, so the health port (+1000) fits.",
 						Optional: true, Computed: true,
-					},
-					"ssl_cert_reqs": schema.Int64Attribute{
+					}),
+					"ssl_cert_reqs": wholeNumberAttribute("", schema.Int64Attribute{
 						MarkdownDescription: "`PLUGINS_SERVER_SSL_CERT_REQS`: 0 CERT_NONE, 1 CERT_OPTIONAL, 2 CERT_REQUIRED (default, mTLS). " +
 							"For gRPC, `PLUGINS_GRPC_SERVER_SSL_CLIENT_AUTH` `none`, `optional` or `require`.",
 						Optional: true, Computed: true, Default: int64default.StaticInt64(envmap.DefaultSSLCertReqs),
 						Validators: []validator.Int64{int64validator.Between(0, 2)},
-					},
+					}),
 					"server_env": schema.MapAttribute{
 						MarkdownDescription: "The plugin server's env map, with paths under `cert_dir`: for MCP, `PLUGINS_TRANSPORT = \"http\"` (unset, the runtime runs stdio in every container) and `PLUGINS_SERVER_*`; " +
 							"for gRPC, `PLUGINS_GRPC_SERVER_*`.",
@@ -270,20 +270,20 @@ func (m *pluginModel) derive(config certModel) diag.Diagnostics {
 }
 
 // defaultPort is the explicit port of url, else 8000; the port of grpc_target.
-func (m *pluginModel) defaultPort() types.Int64 {
+func (m *pluginModel) defaultPort() WholeNumberValue {
 	if m.URL.IsUnknown() || m.GRPCTarget.IsUnknown() {
-		return types.Int64Unknown()
+		return WholeNumberValue{Int64Value: types.Int64Unknown()}
 	}
 	e, ok, err := m.endpoint()
 	switch {
 	case ok && err == nil && e.Transport == pluginconfig.TransportGRPC && !e.Socket:
-		return types.Int64Value(int64(e.Port))
+		return newWholeNumberValue(int64(e.Port))
 	case !m.GRPCTarget.IsNull():
-		return types.Int64Value(envmap.DefaultGRPCServerPort)
+		return newWholeNumberValue(envmap.DefaultGRPCServerPort)
 	case ok && err == nil && e.ExplicitPort:
-		return types.Int64Value(int64(e.Port))
+		return newWholeNumberValue(int64(e.Port))
 	}
-	return types.Int64Value(envmap.DefaultServerPort)
+	return newWholeNumberValue(envmap.DefaultServerPort)
 }
 
 func (m *pluginModel) keepIssued(string) {}
@@ -348,7 +348,7 @@ func (m *pluginModel) importFrom(dir string) error {
 	m.DNSNames = stringSetOrNull(extraDNS)
 	m.IPAddresses = stringSetOrNull(ips)
 	m.ServerHost = types.StringValue(envmap.DefaultServerHost)
-	m.ServerPort = types.Int64Value(envmap.DefaultServerPort)
-	m.SSLCertReqs = types.Int64Value(envmap.DefaultSSLCertReqs)
+	m.ServerPort = newWholeNumberValue(envmap.DefaultServerPort)
+	m.SSLCertReqs = newWholeNumberValue(envmap.DefaultSSLCertReqs)
 	return m.importLeaf(dir, filepath.Dir(filepath.Dir(filepath.Clean(dir))))
 }
