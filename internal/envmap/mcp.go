@@ -75,9 +75,13 @@ func (s Server) Env() map[string]string {
 // Passwords of encrypted keys (*_KEYFILE_PASSWORD): empty maps without one. They
 // are kept apart from the env maps, which plans show.
 
-// ClientPasswordEnv is the gateway's, for MCP and for gRPC plugins.
+// ClientPasswordEnv is the gateway's, for MCP plugins. There is no gRPC
+// one: cpex 0.1.3's gRPC client never reads
+// PLUGINS_GRPC_CLIENT_MTLS_KEYFILE_PASSWORD (nor its server
+// PLUGINS_GRPC_SERVER_SSL_KEYFILE_PASSWORD), so an encrypted key cannot
+// serve gRPC at all.
 func ClientPasswordEnv(passphrase string) map[string]string {
-	return passwordEnv(passphrase, "PLUGINS_CLIENT_MTLS_KEYFILE_PASSWORD", "PLUGINS_GRPC_CLIENT_MTLS_KEYFILE_PASSWORD")
+	return passwordEnv(passphrase, "PLUGINS_CLIENT_MTLS_KEYFILE_PASSWORD")
 }
 
 // ServerPasswordEnv is an MCP plugin server's.
@@ -85,18 +89,9 @@ func ServerPasswordEnv(passphrase string) map[string]string {
 	return passwordEnv(passphrase, "PLUGINS_SERVER_SSL_KEYFILE_PASSWORD")
 }
 
-// GRPCServerPasswordEnv is a gRPC plugin server's.
-func GRPCServerPasswordEnv(passphrase string) map[string]string {
-	return passwordEnv(passphrase, "PLUGINS_GRPC_SERVER_SSL_KEYFILE_PASSWORD")
-}
-
-func passwordEnv(passphrase string, names ...string) map[string]string {
-	out := map[string]string{}
+func passwordEnv(passphrase, name string) map[string]string {
 	if passphrase == "" {
-		return out
+		return map[string]string{}
 	}
-	for _, n := range names {
-		out[n] = passphrase
-	}
-	return out
+	return map[string]string{name: passphrase}
 }

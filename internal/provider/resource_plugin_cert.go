@@ -159,8 +159,10 @@ func (m *pluginModel) validate() diag.Diagnostics {
 			hostWarning(&diags, path.Root("grpc_target"), e)
 		}
 		if !m.PrivateKeyPassphraseWO.IsNull() {
-			diags.AddAttributeWarning(path.Root("private_key_passphrase_wo"), "gRPC cannot load an encrypted key",
-				"The gateway's gRPC server (cpex 0.1.3) ignores keyfile_password, so it cannot load this encrypted key. Leave private_key_passphrase_wo out for gRPC plugins.")
+			diags.AddAttributeError(path.Root("private_key_passphrase_wo"), "gRPC cannot load an encrypted key",
+				"The plugin's gRPC server (cpex 0.1.3) ignores keyfile_password (it reads no PLUGINS_GRPC_SERVER_SSL_KEYFILE_PASSWORD), "+
+					"so it cannot load an encrypted key and does not start (\"Invalid private key\"). Leave private_key_passphrase_wo out for a gRPC plugin; "+
+					"protect its key file with its permissions (0600) or a secret store.")
 		}
 		if known(m.SSLCertReqs) && m.SSLCertReqs.ValueInt64() == 1 {
 			diags.AddAttributeWarning(path.Root("ssl_cert_reqs"), "gRPC client_auth optional is not enforced",
@@ -290,7 +292,7 @@ func (m *pluginModel) keepIssued(string) {}
 
 func (m *pluginModel) secretEnv(passphrase string) map[string]string {
 	if !m.GRPCTarget.IsNull() {
-		return envmap.GRPCServerPasswordEnv(passphrase)
+		return map[string]string{} // refused in validate: nothing would read it
 	}
 	return envmap.ServerPasswordEnv(passphrase)
 }
