@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/goccy/go-yaml/ast"
+
 	"github.com/mcptls/terraform-provider-mcptls/internal/safefile"
 )
 
@@ -55,7 +57,12 @@ type Reading struct {
 	Warnings []*Warning
 	text     *renderedText
 	root     *node
+	syntax   ast.Node
 }
+
+// Syntax is the parsed document (goccy/go-yaml's tree) of Text, for an
+// editor that needs where each value is written; nil for an empty file.
+func (r *Reading) Syntax() ast.Node { return r.syntax }
 
 // Read reads a plugin config (see Parse).
 func Read(data []byte, opts Options) (*Reading, error) {
@@ -82,7 +89,7 @@ func Read(data []byte, opts Options) (*Reading, error) {
 		p.problems = append(p.problems, asError(err))
 	} else {
 		p.warnings = append(p.warnings, doc.warnings...)
-		r.root = doc.root
+		r.root, r.syntax = doc.root, doc.syntax
 		r.File = p.file(doc.root)
 	}
 	// Problems so far are positioned in the rendered text; those about

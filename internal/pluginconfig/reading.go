@@ -58,22 +58,8 @@ func (r *Reading) AfterLine(line int) (int, error) {
 		return t.src.written(s + 1), nil
 	}
 	// The last line, without a line break (Jinja2 drops the file's last
-	// one): the end of the file, if nothing but that line break follows
-	// what wrote the line's end.
-	if len(t.text) > 0 {
-		end, err := r.literal(len(t.text) - 1 + shift)
-		end++
-		if err != nil {
-			seg := t.segs[t.segmentAt(len(t.text)-1+shift)]
-			if seg.construct < 0 || t.renders[seg.construct] != 1 || t.constructs[seg.construct].kind != outputConstruct || t.constructs[seg.construct].end == 0 {
-				return 0, err
-			}
-			end = t.constructs[seg.construct].end
-		}
-		if rest := t.src.text[end:]; rest != "" && rest != "\n" {
-			return 0, ErrGenerated
-		}
-	}
+	// one): the end of the file, after whatever wrote that line. Text there
+	// is rendered once, after all the rest.
 	return t.src.written(len(t.src.text)), nil
 }
 
@@ -99,7 +85,9 @@ func (r *Reading) Literal(fromLine, fromColumn, toLine, toColumn int, from, to i
 	if rf < 0 || rt > len(r.text.text) || rf > rt || from < 0 || to > len(written) || from > to {
 		return false
 	}
-	return normalizeNewlines(written[from:to]) == r.text.text[rf:rt]
+	src, rendered := normalizeNewlines(written[from:to]), r.text.text[rf:rt]
+	// At the end of the file: Jinja2 dropped its last line break.
+	return src == rendered || (to == len(written) && rt == len(r.text.text) && src == rendered+"\n")
 }
 
 func (r *Reading) writtenText() string {

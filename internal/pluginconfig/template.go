@@ -61,6 +61,9 @@ func (l *onlyRoot) Inherit(string) (loaders.Loader, error) { return l, nil }
 
 // renderTemplate renders src as the gateway does, with env as os.environ.
 func renderTemplate(src *source, env map[string]string) (*renderedText, []*Error) {
+	if !strings.Contains(src.text, "{{") && !strings.Contains(src.text, "{%") && !strings.Contains(src.text, "{#") {
+		return plainText(src), nil
+	}
 	if e := checkTemplateLimits(src); e != nil {
 		return nil, []*Error{e}
 	}
@@ -76,6 +79,17 @@ func renderTemplate(src *source, env map[string]string) (*renderedText, []*Error
 		return nil, []*Error{err}
 	}
 	return st.result(), nil
+}
+
+// plainText is what Jinja2 renders from a file without a template construct:
+// the file, without its last line break (keep_trailing_newline=False).
+func plainText(src *source) *renderedText {
+	st := newRenderState(src, nil)
+	st.constructs = []construct{{kind: dataConstruct, end: len(src.text), text: src.text}}
+	st.trace.boundary(0)
+	_, _ = st.trace.WriteString(strings.TrimSuffix(src.text, "\n"))
+	st.trace.finish()
+	return st.result()
 }
 
 // parseTemplate parses src; a panic inside gonja's parser becomes an error.

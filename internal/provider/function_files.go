@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -85,17 +87,30 @@ func (filesFunction) Run(ctx context.Context, req function.RunRequest, resp *fun
 		g := certificate(gateway, "gateway", "cert_pem", "private_key_pem", "trust_bundle_pem", "client_pem")
 		gw = &g
 	}
-	for key, v := range plugins.Elements() {
-		o, _ := v.(types.Object)
+	elements := plugins.Elements()
+	keys := make([]string, 0, len(elements))
+	for key := range elements {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	keyOf := map[string]string{} // plugin name -> the key that gave it
+	for _, key := range keys {
+		o, _ := elements[key].(types.Object)
 		name, _ := o.Attributes()["name"].(types.String)
 		if name.IsUnknown() || o.IsUnknown() {
 			resp.Error = resp.Result.Set(ctx, types.MapUnknown(fileType))
 			return
 		}
 		if err := pki.ValidatePluginName(name.ValueString()); err != nil {
-			resp.Error = function.NewArgumentFuncError(2, err.Error())
+			resp.Error = function.NewArgumentFuncError(2, fmt.Sprintf("plugins[%q]: %v", key, err))
 			return
 		}
+		if first, dup := keyOf[name.ValueString()]; dup {
+			resp.Error = function.NewArgumentFuncError(2, fmt.Sprintf("plugins[%q] and plugins[%q] are both plugin %q: each writes plugins/%s/, so one certificate would overwrite the other; give each plugin a name of its own",
+				first, key, name.ValueString(), name.ValueString()))
+			return
+		}
+		keyOf[name.ValueString()] = key
 		tree[name.ValueString()] = certificate(o, "plugins/"+key, "cert_pem", "private_key_pem", "trust_bundle_pem")
 	}
 	files := envmap.Tree(caFiles, gw, tree)

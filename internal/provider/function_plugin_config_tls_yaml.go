@@ -129,7 +129,7 @@ func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.Fu
 	}
 	attrs, ok := attributes(v)
 	if !ok {
-		return fail("options must be an object such as { check_hostname = false }, got %s", v.Type(context.Background()))
+		return fail("options must be an object such as { check_hostname = false }, got %s", describe(v))
 	}
 	names := make([]string, 0, len(attrs))
 	for name := range attrs {
@@ -148,7 +148,7 @@ func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.Fu
 		case "verify", "check_hostname", "ssrf_protection":
 			b, ok := a.(basetypes.BoolValue)
 			if !ok {
-				return fail("options.%s must be true or false, got %s", name, a.Type(context.Background()))
+				return fail("options.%s must be true or false, got %s", name, describe(a))
 			}
 			switch name {
 			case "verify":
@@ -161,13 +161,13 @@ func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.Fu
 		case "existing_tls":
 			s, ok := a.(basetypes.StringValue)
 			if !ok {
-				return fail("options.existing_tls must be \"error\", \"keep\" or \"replace\", got %s", a.Type(context.Background()))
+				return fail("options.existing_tls must be \"error\", \"keep\" or \"replace\", got %s", describe(a))
 			}
 			opts.Existing = yamlrender.Existing(s.ValueString())
 		case "template_env":
 			env, ok := attributes(a)
 			if !ok {
-				return fail("options.template_env must be a map of strings, got %s", a.Type(context.Background()))
+				return fail("options.template_env must be a map of strings, got %s", describe(a))
 			}
 			opts.Config.TemplateEnv = map[string]string{}
 			for k, ev := range env {
@@ -176,7 +176,7 @@ func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.Fu
 				}
 				s, ok := ev.(basetypes.StringValue)
 				if !ok || s.IsNull() {
-					return fail("options.template_env.%s must be a string (quote it), got %s", k, ev.Type(context.Background()))
+					return fail("options.template_env.%s must be a string (quote it), got %s", k, describe(ev))
 				}
 				opts.Config.TemplateEnv[k] = s.ValueString()
 			}
@@ -196,4 +196,33 @@ func attributes(v attr.Value) (map[string]attr.Value, bool) {
 		return o.Elements(), true
 	}
 	return nil, false
+}
+
+// describe names what a value is, as a user wrote it: "a string", not
+// basetypes.StringType.
+func describe(v attr.Value) string {
+	if d, ok := v.(basetypes.DynamicValue); ok {
+		if d.IsNull() || d.IsUnderlyingValueNull() {
+			return "null"
+		}
+		v = d.UnderlyingValue()
+	}
+	if v.IsNull() {
+		return "null"
+	}
+	switch v.(type) {
+	case basetypes.StringValue:
+		return "a string"
+	case basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value:
+		return "a number"
+	case basetypes.BoolValue:
+		return "a bool"
+	case basetypes.ListValue, basetypes.TupleValue, basetypes.SetValue:
+		return "a list"
+	case basetypes.MapValue:
+		return "a map"
+	case basetypes.ObjectValue:
+		return "an object"
+	}
+	return fmt.Sprintf("a %T", v)
 }

@@ -11,11 +11,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
+// argError matches a function's error on one argument (Terraform names its
+// index, OpenTofu its name) saying says.
+func argError(index, name, says string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)(argument ` + index + `|"` + name + `" parameter).*` + words(says))
+}
+
 func TestAccFunctions(t *testing.T) {
 	t.Parallel()
-	argError := func(index, name, says string) *regexp.Regexp {
-		return regexp.MustCompile(`(?s)(argument ` + index + `|"` + name + `" parameter).*` + words(says))
-	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(version.Must(version.NewVersion("1.8.0")))},
 		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
@@ -118,6 +121,11 @@ output "mounted" {
 				},
 			},
 			{Config: config + `output "x" { value = provider::mcptls::mounted_env({}, "/a/../b") }`, ExpectError: regexp.MustCompile(`(?s)(argument 2|"mount_dir" parameter).*contains\s+` + "`..`")},
+			// Two entries naming one plugin would write one directory twice.
+			{Config: config + `output "x" {
+  value     = provider::mcptls::files(mcptls_ca.ca, null, { a = mcptls_plugin_cert.p, b = mcptls_plugin_cert.p })
+  sensitive = true
+}`, ExpectError: argError("3", "plugins", `plugins["a"] and plugins["b"] are both plugin "DenyListPlugin"`)},
 			{Config: config}, // a last valid step, so the harness can destroy
 		},
 	})

@@ -83,10 +83,7 @@ func AddTLS(content, certDir string, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t, err := parseTree(before.Text())
-	if err != nil {
-		return "", pluginconfig.Problems{{Line: 1, Column: 1, Msg: "invalid YAML: " + err.Error()}}
-	}
+	t := newTree(before.Syntax())
 	e := &editor{
 		t: t, reading: before, content: content, text: newText(before.Text()), nl: lineEnd(content),
 		opts: opts, certDir: certDir, written: map[ast.Node]bool{}, expect: map[string]bool{},

@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
 	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig"
+	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig/parity"
 )
 
 // added checks that out is in with lines added and nothing else changed,
@@ -560,4 +563,123 @@ func TestAddTLSToTheGatewaysOwnFile(t *testing.T) {
 		expectFields(t, pyPlugin(doc, "OPAPluginFilter"), map[string]any{"priority": 10, "mcp.url": "https://127.0.0.1:8000/mcp"})
 		expectFields(t, doc, map[string]any{"plugin_dirs.2": "/etc/mcpgateway/plugins", "plugin_settings.plugin_health_check_interval": 60})
 	})
+}
+
+// TestAddTLSToAFileWithEveryConstruct: a config with Jinja2 filters,
+// conditionals, loops, raw blocks and comments, a keep-chomping block scalar
+// last in an mcp block, an ipv4: target, a byte-order mark and CRLF line
+// endings. AddTLS adds the three tls blocks and nothing else: the bytes
+// around them are the input's, and the gateway's own renderer and loader
+// (Jinja2 and PyYAML) read the rest of the output as they read the input.
+func TestAddTLSToAFileWithEveryConstruct(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("testdata/all-constructs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := string(raw)
+	env := map[string]string{"WITH_DNS": "1"}
+	opts := DefaultOptions()
+	opts.Config.TemplateEnv = env
+	out, err := AddTLS(in, "/app/certs", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
+	secure := crlf(mcpBlock("/app/certs", true, true, "      ", "  "))
+	grpc := crlf(grpcBlock("/app/certs", "      ", "  "))
+	dns := ", tls: {certfile: /app/certs/gateway/client.crt, keyfile: /app/certs/gateway/client.key, ca_bundle: /app/certs/gateway/ca.crt, verify: true}"
+	// Each block where it belongs: after the |+ scalar's blank lines, after the target, inside the flow mapping.
+	for _, want := range []string{"        kept with its blank lines\r\n\r\n\r\n" + secure, "target: \"ipv4:10.0.0.7:50051\"\r\n" + grpc, "grpc.plugins.example.com:50052\"" + dns + "}"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if back := strings.NewReplacer(secure, "", grpc, "", dns, "").Replace(out); back != in {
+		t.Errorf("more than the tls blocks changed:\n%s", out)
+	}
+	// The gateway reads the output as the input, but for the three tls blocks.
+	dir := t.TempDir()
+	outPath := filepath.Join(dir, "out.yaml")
+	if err := os.WriteFile(outPath, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, after := gatewayLoad(t, "testdata/all-constructs.yaml", env), gatewayLoad(t, outPath, env)
+	tls := map[string]any{}
+	for _, name := range []string{"Secure", "Grpc", "Dns"} {
+		p := pyPlugin(after, name).(map[string]any)
+		block := p["mcp"]
+		if block == nil {
+			block = p["grpc"]
+		}
+		tls[name] = block.(map[string]any)["tls"]
+		delete(block.(map[string]any), "tls")
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("the gateway reads more than the tls blocks differently:\nbefore %v\nafter  %v", before, after)
+	}
+	expectFields(t, map[string]any{"tls": tls}, map[string]any{
+		"tls.Secure.certfile": "/app/certs/gateway/client.crt", "tls.Secure.check_hostname": true,
+		"tls.Grpc.ca_bundle": "/app/certs/gateway/ca.crt", "tls.Dns.verify": true,
+	})
+	if note := at(before, "plugins", 0, "mcp", "note"); note != "kept with its blank lines\n\n\n" {
+		t.Errorf("note %q", note)
+	}
+}
+
+// TestAddTLSSaysSizes: a result past the 4 MiB mcptls reads is refused with
+// both sizes, not as "cannot add the tls blocks without changing something".
+func TestAddTLSSaysSizes(t *testing.T) {
+	t.Parallel()
+	plugin := "plugins:\n  - name: A\n    kind: external\n    mcp:\n      proto: STREAMABLEHTTP\n      url: https://a.example.com/mcp\n"
+	pad := "# " + strings.Repeat("x", pluginconfig.MaxConfigBytes-len(plugin)-100) + "\n"
+	_, err := AddTLS(pad+plugin, "/c", DefaultOptions())
+	ps, _ := pluginconfig.AsProblems(err)
+	if len(ps) != 1 || !strings.Contains(ps[0].Msg, fmt.Sprintf("bytes, more than the %d (4 MiB) mcptls reads", pluginconfig.MaxConfigBytes)) || !strings.Contains(ps[0].Msg, "would be 41") {
+		t.Errorf("%v", err)
+	}
+	_, err = AddTLS(pad+pad, "/c", DefaultOptions())
+	if ps, _ := pluginconfig.AsProblems(err); len(ps) != 1 || !strings.Contains(ps[0].Msg, fmt.Sprintf("bytes; a plugin config is at most %d (4 MiB)", pluginconfig.MaxConfigBytes)) {
+		t.Errorf("%v", err)
+	}
+}
+
+// TestOneReadingOfEveryFile: plugin_config_tls_yaml and the data source read
+// a file through the same pluginconfig.Read: on every file of the parity
+// table they refuse the same files with the same problems, at the same
+// places, and accept the same files (a function cannot show warnings; the
+// data source shows the same ones, from the same reading).
+func TestOneReadingOfEveryFile(t *testing.T) {
+	t.Parallel()
+	cases, err := parity.Cases("../pluginconfig/testdata/parity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		_, _, readErr := pluginconfig.Parse([]byte(c.Text), c.Options)
+		opts := DefaultOptions()
+		opts.Config = c.Options
+		opts.Existing = ExistingKeep
+		_, tlsErr := AddTLS(c.Text, "/c", opts)
+		switch {
+		case readErr != nil && (tlsErr == nil || tlsErr.Error() != readErr.Error()):
+			t.Errorf("%s: the data source refuses it:\n%v\nplugin_config_tls_yaml: %v", c.File, readErr, tlsErr)
+		case readErr == nil && tlsErr != nil && !placementOnly(tlsErr):
+			t.Errorf("%s: the data source reads it, plugin_config_tls_yaml refuses it: %v", c.File, tlsErr)
+		case readErr == nil && tlsErr != nil:
+			// Read alike; only where a block would go is written by a loop.
+			t.Logf("%s: %v", c.File, tlsErr)
+		}
+	}
+}
+
+// placementOnly is an AddTLS refusal about where a block would go, not about the file.
+func placementOnly(err error) bool {
+	ps, _ := pluginconfig.AsProblems(err)
+	for _, p := range ps {
+		if !strings.Contains(p.Msg, "mcptls cannot add") {
+			return false
+		}
+	}
+	return len(ps) > 0
 }
