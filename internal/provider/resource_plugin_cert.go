@@ -217,8 +217,12 @@ func (m *pluginModel) sans() (pki.SANs, diag.Diagnostics) {
 	diags.Append(m.DNSNames.ElementsAs(context.Background(), &dns, false)...)
 	diags.Append(m.IPAddresses.ElementsAs(context.Background(), &ips, false)...)
 	e, _, err := m.endpoint()
+	at := path.Root("url")
+	if !m.GRPCTarget.IsNull() {
+		at = path.Root("grpc_target")
+	}
 	if err != nil {
-		diags.AddError("Invalid plugin endpoint", err.Error())
+		diags.AddAttributeError(at, "Invalid plugin endpoint", err.Error())
 		return pki.SANs{}, diags
 	}
 	// An ipv4:/ipv6: target lists addresses: each one is an IP SAN.
@@ -229,7 +233,10 @@ func (m *pluginModel) sans() (pki.SANs, diag.Diagnostics) {
 	}
 	sans, err := pki.PluginSANs(m.Name.ValueString(), e.Host(), dns, ips)
 	if err != nil { // validation has named the attribute already; this is a backstop
-		diags.AddError("Invalid subject alternative name", err.Error())
+		if m.URL.IsNull() && m.GRPCTarget.IsNull() {
+			at = path.Root("name")
+		}
+		diags.AddAttributeError(at, "Invalid subject alternative name", err.Error())
 	}
 	return sans, diags
 }
