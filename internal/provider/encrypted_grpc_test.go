@@ -54,3 +54,19 @@ func TestEncryptedKeysAndGRPC(t *testing.T) {
 		}
 	}
 }
+
+// TestNoWarningForTheRuntimeDefect: the MCP runtime defect (cpex 0.1.0-0.1.3
+// cannot start TLS) is said in the transports guide and on the plugin
+// certificate page, not on every plan: an MCP plugin at an https URL plans
+// without a warning.
+func TestNoWarningForTheRuntimeDefect(t *testing.T) {
+	t.Parallel()
+	diags := validateConfig(t, NewPluginCertResource, "mcptls_plugin_cert", map[string]tftypes.Value{
+		"name": tftypes.NewValue(tftypes.String, "p"), "url": tftypes.NewValue(tftypes.String, "https://p.example.com:8443/mcp"),
+	})
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			t.Errorf("warning: %s: %s", d.Summary, d.Detail)
+		}
+	}
+}

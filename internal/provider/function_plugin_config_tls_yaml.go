@@ -42,7 +42,7 @@ func (pluginConfigTLSYAMLFunction) Definition(_ context.Context, _ function.Defi
 		Summary: "The gateway's config.yaml with mcp.tls and grpc.tls filled in for every plugin reached over TLS.",
 		Description: "Returns content with a `tls:` block added to every external plugin the gateway reaches over TLS: `mcp.tls` for MCP at an https or wss URL without uds, " +
 			"`grpc.tls` for gRPC at a target. The blocks point at <cert_dir>/gateway/ as client_env and grpc_client_env do. Everything else is kept byte for byte: " +
-			"comments, order, quoting, anchors, `{{ env.NAME }}` templates, other plugins and settings. A file the gateway would refuse is an error naming its line and column.",
+			"comments, order, quoting, anchors, Jinja2 templates, other plugins and settings. A file the gateway would refuse is an error naming its line and column.",
 		Parameters: []function.Parameter{
 			function.StringParameter{Name: "content", Description: "The gateway's plugin config.yaml, e.g. file(\"plugins/config.yaml\")."},
 			yamlCertDirParam,
