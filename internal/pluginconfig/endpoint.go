@@ -126,7 +126,7 @@ func GRPCEndpoint(target string) (Endpoint, error) {
 		for _, addr := range strings.Split(rest, ",") {
 			host, port, err := hostPort(addr, false)
 			if err != nil {
-				return e, fmt.Errorf("gRPC target %q: %v", target, err)
+				return e, fmt.Errorf("gRPC target %q: %w", target, err)
 			}
 			ip := net.ParseIP(host)
 			if ip == nil || (scheme == "ipv4") != (ip.To4() != nil && !strings.Contains(host, ":")) {
@@ -153,7 +153,7 @@ func GRPCEndpoint(target string) (Endpoint, error) {
 	}
 	host, port, err := hostPort(rest, true)
 	if err != nil {
-		return e, fmt.Errorf("gRPC target %q: %v", target, err)
+		return e, fmt.Errorf("gRPC target %q: %w", target, err)
 	}
 	e.Hosts, e.Port, e.ExplicitPort = []string{strings.ToLower(host)}, port, port != 0
 	if port == 0 {

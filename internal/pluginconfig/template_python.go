@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strings"
 	"sync"
@@ -282,11 +283,8 @@ func arithmetic(op string, a, b *exec.Value) *exec.Value {
 			return exec.AsValue(int(s))
 		}
 	case "*":
-		if ia == 0 || ib == 0 {
-			return exec.AsValue(0)
-		}
-		if s := ia * ib; s/ib == ia && !(ia == -1 && ib == math.MinInt64) && !(ib == -1 && ia == math.MinInt64) {
-			return exec.AsValue(int(s))
+		if p := new(big.Int).Mul(big.NewInt(ia), big.NewInt(ib)); p.IsInt64() {
+			return exec.AsValue(int(p.Int64()))
 		}
 	case "//", "%":
 		if ib == 0 {
@@ -548,7 +546,6 @@ func jinjaEnvironment() *exec.Environment {
 			if !ok {
 				continue
 			}
-			name := name
 			_ = filters.Replace(name, func(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
 				if in.IsNil() {
 					missing := "the value"

@@ -116,7 +116,7 @@ func (w *rewriter) walk(v reflect.Value, ctx walkContext, field string) {
 		w.walk(inner, ctx, field)
 		if !w.collecting && v.CanSet() && v.Type().Implements(nodeType) {
 			if n, ok := inner.Interface().(nodes.Node); ok {
-				if repl := w.replace(n, ctx, field); repl != nil {
+				if repl := w.replace(n, ctx); repl != nil {
 					v.Set(reflect.ValueOf(repl))
 				}
 			}
@@ -338,7 +338,7 @@ var pythonOperators = map[tokens.Type]string{
 var envMethods = map[string]bool{"get": true, "items": true, "keys": true, "values": true}
 
 // replace returns what stands for n, or nil to keep it.
-func (w *rewriter) replace(n nodes.Node, ctx walkContext, field string) nodes.Node {
+func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
 	switch n := n.(type) {
 	case *nodes.None:
 		if n.Location != nil && n.Location.Val == "nil" { // gonja's alias; a plain name in Jinja2

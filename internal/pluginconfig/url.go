@@ -171,9 +171,3 @@ func ssrfBlockedIP(ip net.IP) bool {
 	}
 	return false
 }
-
-// IsSSRFBlocked reports a host the gateway refuses while SSRF protection is on.
-func IsSSRFBlocked(host string) bool {
-	ip := parseIPv4(host)
-	return ip != nil && ssrfBlockedIP(ip)
-}

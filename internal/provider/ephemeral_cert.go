@@ -36,7 +36,10 @@ var (
 // newEphemeralCert makes the ephemeral twin of a managed certificate resource.
 func newEphemeralCert(newResource func() resource.Resource, description string) func() ephemeral.EphemeralResource {
 	return func() ephemeral.EphemeralResource {
-		r := newResource().(*certResource)
+		r, ok := newResource().(*certResource)
+		if !ok {
+			panic("newEphemeralCert takes a certificate resource") // a programming error, at provider start
+		}
 		s := r.kind.schema()
 		e := &ephemeralCert{kind: r.kind, defaults: map[string]attr.Value{}}
 		e.schema = eschema.Schema{MarkdownDescription: description, Attributes: map[string]eschema.Attribute{}}

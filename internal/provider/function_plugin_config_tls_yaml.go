@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
+	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
 	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig"
 	"github.com/mcptls/terraform-provider-mcptls/internal/yamlrender"
 )
@@ -22,81 +23,52 @@ import (
 // attributes are all optional, hence dynamic (an object parameter would make
 // every attribute required).
 
-type pluginConfigTLSYAMLFunction struct{}
-
-func newPluginConfigTLSYAMLFunction() function.Function { return pluginConfigTLSYAMLFunction{} }
-
-// Argument positions, for errors.
-const (
-	argContent = iota
-	argCertDir
-	argOptions
-)
-
-func (pluginConfigTLSYAMLFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "plugin_config_tls_yaml"
-}
-
-func (pluginConfigTLSYAMLFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
-		Summary: "The gateway's config.yaml with mcp.tls and grpc.tls filled in for every plugin reached over TLS.",
-		Description: "Returns content with a `tls:` block added to every external plugin the gateway reaches over TLS: `mcp.tls` for MCP at an https or wss URL without uds, " +
+func newPluginConfigTLSYAMLFunction() function.Function {
+	return adapter{
+		name:    "plugin_config_tls_yaml",
+		summary: "The gateway's config.yaml with mcp.tls and grpc.tls filled in for every plugin reached over TLS.",
+		description: "Returns content with a `tls:` block added to every external plugin the gateway reaches over TLS: `mcp.tls` for MCP at an https or wss URL without uds, " +
 			"`grpc.tls` for gRPC at a target. The blocks point at <cert_dir>/gateway/ as client_env and grpc_client_env do. Everything else is kept byte for byte: " +
 			"comments, order, quoting, anchors, Jinja2 templates, other plugins and settings. A file the gateway would refuse is an error naming its line and column.",
-		Parameters: []function.Parameter{
+		params: []function.Parameter{
 			function.StringParameter{Name: "content", Description: "The gateway's plugin config.yaml, e.g. file(\"plugins/config.yaml\")."},
 			yamlCertDirParam,
 		},
-		VariadicParameter: function.DynamicParameter{Name: "options", AllowNullValue: true, Description: "At most one object (or null), every attribute optional: " +
+		variadic: function.DynamicParameter{Name: "options", AllowNullValue: true, Description: "At most one object (or null), every attribute optional: " +
 			"verify (bool, default true) and check_hostname (bool, default true) for the mcp.tls blocks; " +
 			"existing_tls (\"error\" (default), \"keep\" or \"replace\"): what to do with a tls block a plugin already has that differs from mcptls's (a block equal to it is left alone); " +
 			"ssrf_protection (bool, default true) and template_env (map of strings) read the file as the data source mcptls_plugin_config does. " +
 			"Templates stay in the output as written; template_env only lets mcptls read the file. " +
 			"On OpenTofu (1.12.6) omit options or pass {}: it does not call a function with a literal null here and plans the result as unknown on every plan."},
-		Return: function.StringReturn{},
-	}
-}
-
-func (pluginConfigTLSYAMLFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	var content, certDir string
-	var options types.Tuple
-	if resp.Error = req.Arguments.Get(ctx, &content, &certDir, &options); resp.Error != nil {
-		return
-	}
-	opts, known, ferr := readTLSOptions(options)
-	if ferr != nil {
-		resp.Error = ferr
-		return
-	}
-	if !known {
-		resp.Error = resp.Result.Set(ctx, types.StringUnknown())
-		return
-	}
-	out, err := yamlrender.AddTLS(content, certDir, opts)
-	var argErr *yamlrender.ArgError
-	switch {
-	case err == nil:
-		resp.Error = resp.Result.Set(ctx, out)
-	case errors.As(err, &argErr) && argErr.Arg == "cert_dir":
-		resp.Error = function.NewArgumentFuncError(argCertDir, err.Error())
-	case errors.As(err, &argErr):
-		resp.Error = function.NewArgumentFuncError(argOptions, "options."+err.Error())
-	default:
-		resp.Error = function.NewArgumentFuncError(argContent, contentError(err))
+		ret: function.StringReturn{},
+		run: func(_ context.Context, a arguments) (any, error) {
+			opts, known, err := readTLSOptions(a.variadicValues())
+			if err != nil {
+				return nil, err
+			}
+			if !known {
+				return types.StringUnknown(), nil
+			}
+			out, err := yamlrender.AddTLS(a.str("content"), a.str("cert_dir"), opts)
+			if err != nil && envmap.FieldOf(err) == "" {
+				return nil, &envmap.FieldError{Field: "content", Err: contentError(err)}
+			}
+			return out, err
+		},
 	}
 }
 
 // contentError words the problems of a config text, one per line.
-func contentError(err error) string {
+func contentError(err error) error {
 	problems, ok := pluginconfig.AsProblems(err)
 	if !ok {
-		return "content: " + err.Error()
+		return fmt.Errorf("content: %w", err)
 	}
 	lines := make([]string, len(problems))
 	for i, p := range problems {
 		lines[i] = "content: " + p.Error()
 	}
-	return strings.Join(lines, "\n")
+	return errors.New(strings.Join(lines, "\n"))
 }
 
 var tlsOptionNames = []string{"check_hostname", "existing_tls", "ssrf_protection", "template_env", "verify"}
@@ -105,17 +77,16 @@ var tlsOptionNames = []string{"check_hostname", "existing_tls", "ssrf_protection
 // them is not known yet (the result is then unknown too). Terraform does not
 // call a function with a value that is not wholly known unless the parameter
 // allows it; this does not rely on that.
-func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.FuncError) {
+func readTLSOptions(elems []attr.Value) (yamlrender.Options, bool, error) {
 	opts := yamlrender.DefaultOptions()
-	elems := options.Elements()
 	if len(elems) > 1 {
-		return opts, false, function.NewArgumentFuncError(argOptions+1, fmt.Sprintf("options: give at most one options object, got %d arguments after cert_dir", len(elems)))
+		return opts, false, &envmap.FieldError{Field: "options[1]", Err: fmt.Errorf("options: give at most one options object, got %d arguments after cert_dir", len(elems))}
 	}
 	if len(elems) == 0 {
 		return opts, true, nil
 	}
-	fail := func(format string, args ...any) (yamlrender.Options, bool, *function.FuncError) {
-		return opts, false, function.NewArgumentFuncError(argOptions, fmt.Sprintf(format, args...))
+	fail := func(format string, args ...any) (yamlrender.Options, bool, error) {
+		return opts, false, &envmap.FieldError{Field: "options", Err: fmt.Errorf(format, args...)}
 	}
 	v := elems[0]
 	if d, ok := v.(types.Dynamic); ok {

@@ -252,7 +252,10 @@ func (m *pluginModel) request() (pki.Request, diag.Diagnostics) {
 }
 
 func (m *pluginModel) derive(config certModel) diag.Diagnostics {
-	cfg := config.(*pluginModel)
+	cfg, ok := config.(*pluginModel)
+	if !ok {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("Internal error", "mcptls_plugin_cert derived from another model")}
+	}
 	m.CommonName = types.StringUnknown()
 	if !m.Name.IsUnknown() {
 		m.CommonName = types.StringValue(pki.PluginCommonNamePrefix + m.Name.ValueString())
@@ -265,14 +268,14 @@ func (m *pluginModel) derive(config certModel) diag.Diagnostics {
 	if m.GRPCTarget.IsUnknown() || m.ServerPort.IsUnknown() || m.CertDir.IsUnknown() || m.Name.IsUnknown() || m.ServerHost.IsUnknown() || m.SSLCertReqs.IsUnknown() {
 		return nil
 	}
-	certDir, name, host := m.CertDir.ValueString(), m.Name.ValueString(), m.ServerHost.ValueString()
-	port, reqs := int(m.ServerPort.ValueInt64()), int(m.SSLCertReqs.ValueInt64())
+	l := envmap.Listener{CertDir: m.CertDir.ValueString(), Plugin: m.Name.ValueString(), Host: m.ServerHost.ValueString(),
+		Port: int(m.ServerPort.ValueInt64()), CertReqs: int(m.SSLCertReqs.ValueInt64())}
 	if grpc {
 		m.HealthPort = types.Int64Null()
-		m.ServerEnv = stringMap(envmap.GRPCServer{CertDir: certDir, Plugin: name, Host: host, Port: port, CertReqs: reqs}.Env())
+		m.ServerEnv = stringMap(envmap.GRPCServer{Listener: l}.Env())
 		return nil
 	}
-	server := envmap.Server{CertDir: certDir, Plugin: name, Host: host, Port: port, CertReqs: reqs}
+	server := envmap.Server{Listener: l}
 	m.HealthPort = types.Int64Value(int64(server.HealthPort()))
 	m.ServerEnv = stringMap(server.Env())
 	return nil
@@ -307,7 +310,10 @@ func (m *pluginModel) secretEnv(passphrase string) map[string]string {
 // reissuePaths replaces the certificate only when its effective SANs change, so
 // moving the URL to another port (or spelling a SAN twice) keeps it.
 func (m *pluginModel) reissuePaths(prior certModel) []path.Path {
-	p := prior.(*pluginModel)
+	p, ok := prior.(*pluginModel)
+	if !ok {
+		return nil
+	}
 	var changed []path.Path
 	if !m.URL.Equal(p.URL) {
 		changed = append(changed, path.Root("url"))

@@ -8,13 +8,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
-	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // TestEveryIntegerInputIsWhole walks every schema the provider serves: each
@@ -25,34 +23,18 @@ import (
 func TestEveryIntegerInputIsWhole(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := New("test")().(*mcptlsProvider)
-	inputs := 0
-	check := func(owner, name string, input bool, custom attr.Type, number bool) {
-		if !input {
-			return
-		}
-		inputs++
-		if number {
-			t.Errorf("%s.%s is a number attribute: give it Int64 with WholeNumberType", owner, name)
-		}
-		if _, ok := custom.(WholeNumberType); !ok {
-			t.Errorf("%s.%s is an integer input without WholeNumberType", owner, name)
-		}
+	p, ok := New("test")().(*mcptlsProvider)
+	if !ok {
+		t.Fatal("New does not make an *mcptlsProvider")
 	}
+	inputs := 0
 	for _, newResource := range p.Resources(ctx) {
 		r := newResource()
 		var meta resource.MetadataResponse
 		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "mcptls"}, &meta)
 		var s resource.SchemaResponse
 		r.Schema(ctx, resource.SchemaRequest{}, &s)
-		for name, a := range s.Schema.Attributes {
-			switch a := a.(type) {
-			case rschema.Int64Attribute:
-				check(meta.TypeName, name, a.Required || a.Optional, a.CustomType, false)
-			case rschema.NumberAttribute:
-				check(meta.TypeName, name, a.Required || a.Optional, nil, true)
-			}
-		}
+		inputs += checkWhole(t, meta.TypeName, s.Schema.Attributes)
 	}
 	for _, newEphemeral := range p.EphemeralResources(ctx) {
 		e := newEphemeral()
@@ -60,14 +42,7 @@ func TestEveryIntegerInputIsWhole(t *testing.T) {
 		e.Metadata(ctx, ephemeral.MetadataRequest{ProviderTypeName: "mcptls"}, &meta)
 		var s ephemeral.SchemaResponse
 		e.Schema(ctx, ephemeral.SchemaRequest{}, &s)
-		for name, a := range s.Schema.Attributes {
-			switch a := a.(type) {
-			case eschema.Int64Attribute:
-				check("ephemeral."+meta.TypeName, name, a.Required || a.Optional, a.CustomType, false)
-			case eschema.NumberAttribute:
-				check("ephemeral."+meta.TypeName, name, a.Required || a.Optional, nil, true)
-			}
-		}
+		inputs += checkWhole(t, "ephemeral."+meta.TypeName, s.Schema.Attributes)
 	}
 	for _, newDataSource := range p.DataSources(ctx) {
 		d := newDataSource()
@@ -75,14 +50,7 @@ func TestEveryIntegerInputIsWhole(t *testing.T) {
 		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "mcptls"}, &meta)
 		var s datasource.SchemaResponse
 		d.Schema(ctx, datasource.SchemaRequest{}, &s)
-		for name, a := range s.Schema.Attributes {
-			switch a := a.(type) {
-			case dschema.Int64Attribute:
-				check("data."+meta.TypeName, name, a.Required || a.Optional, a.CustomType, false)
-			case dschema.NumberAttribute:
-				check("data."+meta.TypeName, name, a.Required || a.Optional, nil, true)
-			}
-		}
+		inputs += checkWhole(t, "data."+meta.TypeName, s.Schema.Attributes)
 	}
 	numbers := 0
 	for _, newFunction := range p.Functions(ctx) {
@@ -133,4 +101,29 @@ func validArgument(p function.Parameter) attr.Value {
 		return types.DynamicNull()
 	}
 	return types.StringValue("p")
+}
+
+// schemaAttribute is what every schema's attributes (resource, ephemeral,
+// data source) tell about themselves.
+type schemaAttribute interface {
+	GetType() attr.Type
+	IsRequired() bool
+	IsOptional() bool
+}
+
+// checkWhole fails each number a user gives that is not of WholeNumberType,
+// and counts the numbers given.
+func checkWhole[A schemaAttribute](t *testing.T, owner string, attributes map[string]A) int {
+	t.Helper()
+	n := 0
+	for name, a := range attributes {
+		if !(a.IsRequired() || a.IsOptional()) || !a.GetType().TerraformType(context.Background()).Is(tftypes.Number) {
+			continue
+		}
+		n++
+		if _, ok := a.GetType().(WholeNumberType); !ok {
+			t.Errorf("%s.%s is a number input without WholeNumberType (%T)", owner, name, a.GetType())
+		}
+	}
+	return n
 }

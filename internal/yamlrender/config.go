@@ -49,15 +49,6 @@ func DefaultOptions() Options {
 	return Options{Verify: true, CheckHostname: true, Existing: ExistingError, Config: pluginconfig.DefaultOptions()}
 }
 
-// ArgError is a problem with an input other than the config text.
-type ArgError struct {
-	Arg string
-	Err error
-}
-
-func (e *ArgError) Error() string { return e.Err.Error() }
-func (e *ArgError) Unwrap() error { return e.Err }
-
 // AddTLS returns a gateway config.yaml with the client tls block filled in for
 // every external plugin the gateway reaches over TLS: `mcp.tls` for MCP at an
 // https or wss URL without uds, `grpc.tls` for gRPC at a target. Every other
@@ -67,17 +58,18 @@ func (e *ArgError) Unwrap() error { return e.Err }
 //
 // A file the gateway would refuse, and every conflicting tls block under
 // ExistingError, is pluginconfig.Problems positioned in content; a bad
-// certDir or option is an *ArgError. The output is read again before it is
+// certDir or option is an *envmap.FieldError naming it (cert_dir,
+// options.existing_tls). The output is read again before it is
 // returned: if the document it loads differs from the input's anywhere but
 // in the added blocks, AddTLS refuses rather than return it.
 func AddTLS(content, certDir string, opts Options) (string, error) {
-	if err := ValidateCertDir(certDir); err != nil {
-		return "", &ArgError{Arg: "cert_dir", Err: err}
+	if err := validate(envmap.GRPCClient{CertDir: certDir}, map[string]string{"cert_dir": certDir}); err != nil {
+		return "", err
 	}
 	switch opts.Existing {
 	case ExistingError, ExistingKeep, ExistingReplace:
 	default:
-		return "", &ArgError{Arg: "existing_tls", Err: fmt.Errorf("existing_tls is %q: use %q (the default), %q or %q", opts.Existing, ExistingError, ExistingKeep, ExistingReplace)}
+		return "", &envmap.FieldError{Field: "options.existing_tls", Err: fmt.Errorf("options.existing_tls is %q: use %q (the default), %q or %q", opts.Existing, ExistingError, ExistingKeep, ExistingReplace)}
 	}
 	before, err := pluginconfig.Read([]byte(content), opts.Config)
 	if err != nil {
@@ -553,7 +545,7 @@ func get(m mapping, key string) any {
 
 func diffFiles(d []string, have pluginconfig.TLSFiles, want mapping) []string {
 	for _, f := range []struct{ key, have string }{{"certfile", have.CertFile}, {"keyfile", have.KeyFile}, {"ca_bundle", have.CABundle}} {
-		w := get(want, f.key).(string)
+		w, _ := get(want, f.key).(string)
 		switch {
 		case f.have == "":
 			d = append(d, fmt.Sprintf("no %s, mcptls writes %s", f.key, w))
@@ -568,7 +560,7 @@ func diffFiles(d []string, have pluginconfig.TLSFiles, want mapping) []string {
 }
 
 func diffBool(d []string, key string, have bool, want mapping) []string {
-	if w := get(want, key).(bool); w != have {
+	if w, _ := get(want, key).(bool); w != have {
 		d = append(d, fmt.Sprintf("%s is %v, mcptls writes %v", key, have, w))
 	}
 	return d

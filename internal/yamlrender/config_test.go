@@ -1,7 +1,6 @@
 package yamlrender
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -60,7 +59,8 @@ func added(t *testing.T, in, out string) string {
 }
 
 // block is a client tls block at an indentation and step, as the file writes it.
-func mcpBlock(dir string, verify, checkHostname bool, indent, step string) string {
+func mcpBlock(dir string, verify, checkHostname bool) string {
+	const indent, step = "      ", "  "
 	var b strings.Builder
 	mapping{{"tls", mcpClientTLS(envmap.Client{CertDir: dir, Verify: verify, CheckHostname: checkHostname})}}.block(&b, indent, step, "\n")
 	return b.String()
@@ -96,13 +96,13 @@ func TestAddTLSToTheGatewayConfig(t *testing.T) {
 		}
 		// Only the two blocks are new, each at its block's indentation
 		// (two spaces deeper under mcp:, four under grpc:, as the file does).
-		if got, want := added(t, in, out), mcpBlock(c.dir, c.verify, c.checkHostname, "      ", "  ")+grpcBlock(c.dir, "        ", "    "); got != want {
+		if got, want := added(t, in, out), mcpBlock(c.dir, c.verify, c.checkHostname)+grpcBlock(c.dir, "        ", "    "); got != want {
 			t.Errorf("added\n%s\nwant\n%s", got, want)
 		}
 		// Each as the last key of its block: after the url (and its comment),
 		// before the gRPC plugin's tags.
 		want := strings.NewReplacer(
-			"# behind the mesh\n", "# behind the mesh\n"+mcpBlock(c.dir, c.verify, c.checkHostname, "      ", "  "),
+			"# behind the mesh\n", "# behind the mesh\n"+mcpBlock(c.dir, c.verify, c.checkHostname),
 			"\"opa.plugins.example.com:50051\"\n", "\"opa.plugins.example.com:50051\"\n"+grpcBlock(c.dir, "        ", "    "),
 		).Replace(in)
 		if out != want {
@@ -194,7 +194,7 @@ func TestAddTLSToExistingBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Under the null key, which stays with its comment.
-	emptyBlock := mcpBlock("/app/certs", true, true, "      ", "  ")
+	emptyBlock := mcpBlock("/app/certs", true, true)
 	filled := strings.Replace(emptyBlock, "      tls:\n", "      tls:   # null: the env set applies\n", 1)
 	if want := strings.Replace(in, "      tls:   # null: the env set applies\n", filled, 1); out != want {
 		t.Errorf("keep:\n%s\nwant\n%s", out, want)
@@ -259,7 +259,7 @@ plugins:
 	want := strings.NewReplacer(
 		`url: "https://flow.example.com/mcp"}`, `url: "https://flow.example.com/mcp", `+flow+"}",
 		"# a comment\n    }", "# a comment\n     "+flow+"}",
-		"      url: https://shared.example.com/mcp\n", "      url: https://shared.example.com/mcp\n"+mcpBlock("/c", true, true, "      ", "  "),
+		"      url: https://shared.example.com/mcp\n", "      url: https://shared.example.com/mcp\n"+mcpBlock("/c", true, true),
 		"      <<: {target: merged.example.com:50051}\n", "      <<: {target: merged.example.com:50051}\n"+grpcBlock("/c", "      ", "  "),
 	).Replace(in)
 	if out != want {
@@ -320,7 +320,7 @@ plugins:
 		t.Fatal(err)
 	}
 	// A gets its own tls, which wins over the merged one; the anchor stays.
-	if got, want := added(t, strings.Replace(in, "      tls: &own {verify: false}\n", "", 1), out), mcpBlock("/c", true, true, "      ", "  ")+mcpBlock("/c", true, true, "      ", "  "); got != want {
+	if got, want := added(t, strings.Replace(in, "      tls: &own {verify: false}\n", "", 1), out), mcpBlock("/c", true, true)+mcpBlock("/c", true, true); got != want {
 		t.Errorf("added\n%s\nwant\n%s", got, want)
 	}
 	f := mustParse(t, out, pluginconfig.DefaultOptions())
@@ -367,7 +367,7 @@ func TestAddTLSKeepsTemplates(t *testing.T) {
 	}
 	flow := ", tls: {certfile: /c/gateway/client.crt, keyfile: /c/gateway/client.key, ca_bundle: /c/gateway/ca.crt, verify: true, check_hostname: true}"
 	want := strings.NewReplacer(
-		`:8443/mcp"`+"\n", `:8443/mcp"`+"\n"+mcpBlock("/c", true, true, "      ", "  "),
+		`:8443/mcp"`+"\n", `:8443/mcp"`+"\n"+mcpBlock("/c", true, true),
 		`/mcp"}`, `/mcp"`+flow+"}",
 		"{{ env.GRPC_TARGET }}\n", "{{ env.GRPC_TARGET }}\n"+grpcBlock("/c", "      ", "  "),
 	).Replace(in)
@@ -456,16 +456,15 @@ func TestAddTLSRefuses(t *testing.T) {
 		{content: "plugins: [\n", dir: "/c", line: 1, column: 10, says: "invalid YAML"},
 		{content: ok, dir: "/c\n", arg: "cert_dir", says: "control character"},
 		{content: ok, dir: "{{ env.DIR }}", arg: "cert_dir", says: "Jinja2"},
-		{content: ok, dir: "/c", existing: "overwrite", arg: "existing_tls", says: `existing_tls is "overwrite"`},
+		{content: ok, dir: "/c", existing: "overwrite", arg: "options.existing_tls", says: `existing_tls is "overwrite"`},
 	} {
 		opts := noSSRF
 		if c.existing != "" {
 			opts.Existing = c.existing
 		}
 		_, err := AddTLS(c.content, c.dir, opts)
-		var arg *ArgError
 		if c.arg != "" {
-			if !errors.As(err, &arg) || arg.Arg != c.arg || !strings.Contains(err.Error(), c.says) {
+			if envmap.FieldOf(err) != c.arg || !strings.Contains(err.Error(), c.says) {
 				t.Errorf("%q: want an error on %s saying %q, got %v", c.content, c.arg, c.says, err)
 			}
 			continue
@@ -543,7 +542,7 @@ func TestAddTLSToTheGatewaysOwnFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := mcpBlock("certs/mcp", true, false, "      ", "  ")
+	block := mcpBlock("certs/mcp", true, false)
 	if got := added(t, in, out); got != block+block+block {
 		t.Errorf("added\n%s", got)
 	}
@@ -586,7 +585,7 @@ func TestAddTLSToAFileWithEveryConstruct(t *testing.T) {
 		t.Fatal(err)
 	}
 	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
-	secure := crlf(mcpBlock("/app/certs", true, true, "      ", "  "))
+	secure := crlf(mcpBlock("/app/certs", true, true))
 	grpc := crlf(grpcBlock("/app/certs", "      ", "  "))
 	dns := ", tls: {certfile: /app/certs/gateway/client.crt, keyfile: /app/certs/gateway/client.key, ca_bundle: /app/certs/gateway/ca.crt, verify: true}"
 	// Each block where it belongs: after the |+ scalar's blank lines, after the target, inside the flow mapping.
@@ -607,13 +606,13 @@ func TestAddTLSToAFileWithEveryConstruct(t *testing.T) {
 	before, after := gatewayLoad(t, "testdata/all-constructs.yaml", env), gatewayLoad(t, outPath, env)
 	tls := map[string]any{}
 	for _, name := range []string{"Secure", "Grpc", "Dns"} {
-		p := pyPlugin(after, name).(map[string]any)
-		block := p["mcp"]
+		p, _ := pyPlugin(after, name).(map[string]any)
+		block, _ := p["mcp"].(map[string]any)
 		if block == nil {
-			block = p["grpc"]
+			block, _ = p["grpc"].(map[string]any)
 		}
-		tls[name] = block.(map[string]any)["tls"]
-		delete(block.(map[string]any), "tls")
+		tls[name] = block["tls"]
+		delete(block, "tls")
 	}
 	if !reflect.DeepEqual(before, after) {
 		t.Errorf("the gateway reads more than the tls blocks differently:\nbefore %v\nafter  %v", before, after)
