@@ -58,6 +58,7 @@ type Reading struct {
 	text     *renderedText
 	root     *node
 	syntax   ast.Node
+	written  string // the file as written
 }
 
 // Syntax is the parsed document (goccy/go-yaml's tree) of Text, for an
@@ -82,7 +83,7 @@ func Read(data []byte, opts Options) (*Reading, error) {
 		return nil, capped(templateErrs)
 	}
 	p := &parser{opts: opts}
-	r := &Reading{text: text}
+	r := &Reading{text: text, written: string(data)}
 	if pyErrs := checkPyYAML(text.text); len(pyErrs) > 0 {
 		p.problems = pyErrs
 	} else if doc, err := loadYAML([]byte(text.text)); err != nil {
@@ -132,19 +133,23 @@ type parser struct {
 	warnings []*Error
 	// decisive are the values that decide where or how the gateway connects
 	// (rendered positions): a template that renders empty there is an error.
-	decisive []decisiveValue
+	decisive map[int][]decisiveValue // by line
 }
 
 type decisiveValue struct {
-	line, column int
-	what         string
+	column int
+	what   string
 }
 
 // decides records that n's value decides something (what names it).
 func (p *parser) decides(n *node, what string) {
-	if n != nil {
-		p.decisive = append(p.decisive, decisiveValue{n.line, n.column, what})
+	if n == nil {
+		return
 	}
+	if p.decisive == nil {
+		p.decisive = map[int][]decisiveValue{}
+	}
+	p.decisive[n.line] = append(p.decisive[n.line], decisiveValue{n.column, what})
 }
 
 func (p *parser) errorAt(n *node, format string, args ...any) {

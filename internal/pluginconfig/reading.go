@@ -81,29 +81,13 @@ func (r *Reading) Literal(fromLine, fromColumn, toLine, toColumn int, from, to i
 	if r.text.bomSkipped {
 		rf, rt = rf-len(bom), rt-len(bom)
 	}
-	written := r.writtenText()
+	written := r.written
 	if rf < 0 || rt > len(r.text.text) || rf > rt || from < 0 || to > len(written) || from > to {
 		return false
 	}
 	src, rendered := normalizeNewlines(written[from:to]), r.text.text[rf:rt]
 	// At the end of the file: Jinja2 dropped its last line break.
 	return src == rendered || (to == len(written) && rt == len(r.text.text) && src == rendered+"\n")
-}
-
-func (r *Reading) writtenText() string {
-	src := r.text.src
-	if len(src.crlf) == 0 {
-		return src.text
-	}
-	var b strings.Builder
-	prev := 0
-	for _, at := range src.crlf {
-		b.WriteString(src.text[prev:at])
-		b.WriteByte('\r')
-		prev = at
-	}
-	b.WriteString(src.text[prev:])
-	return b.String()
 }
 
 func normalizeNewlines(s string) string {

@@ -106,8 +106,8 @@ func fixFor(name string) string {
 func (p *parser) decisiveAt(line, column int) string {
 	best := ""
 	bestCol := 0
-	for _, d := range p.decisive {
-		if d.line == line && d.column <= column && d.column >= bestCol {
+	for _, d := range p.decisive[line] {
+		if d.column <= column && d.column >= bestCol {
 			best, bestCol = d.what, d.column
 		}
 	}
