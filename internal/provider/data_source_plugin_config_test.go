@@ -28,15 +28,15 @@ func testdata(t *testing.T, name string) string {
 	return p
 }
 
-// TestAccPluginConfig_transports reads a file with every transport and issues
-// one certificate per plugin that needs one. The harness cannot hold for_each
-// instances (its state shim takes only numeric indexes), so this uses count;
+// certPerTLSPlugin is a configuration that reads a config (source is its
+// path or content argument) and issues mcptls_plugin_cert.p[i] for each of
+// its tls_plugins, in name order. The harness cannot hold for_each instances
+// (its state shim takes only numeric indexes), so this uses count;
 // TestEndToEndForEach runs the real for_each.
-func TestAccPluginConfig_transports(t *testing.T) {
-	t.Parallel()
-	config := fmt.Sprintf(`
+func certPerTLSPlugin(source string) string {
+	return fmt.Sprintf(`
 data "mcptls_plugin_config" "gw" {
-  path = %q
+  %s
 }
 %s
 locals {
@@ -51,9 +51,17 @@ resource "mcptls_plugin_cert" "p" {
   ca_private_key_pem = mcptls_ca.ca.private_key_pem
   key_algorithm      = "ECDSA"
 }
+`, source, caConfig)
+}
+
+// TestAccPluginConfig_transports reads a file with every transport and issues
+// one certificate per plugin that needs one.
+func TestAccPluginConfig_transports(t *testing.T) {
+	t.Parallel()
+	config := certPerTLSPlugin(fmt.Sprintf("path = %q", testdata(t, "transports.yaml"))) + `
 output "env" { value = { for c in mcptls_plugin_cert.p : c.name => c.server_env } }
 output "health" { value = { for c in mcptls_plugin_cert.p : c.name => c.health_port } }
-`, testdata(t, "transports.yaml"), caConfig)
+`
 	ds := "data.mcptls_plugin_config.gw"
 	plugin := func(name string) tfjsonpath.Path { return tfjsonpath.New("external_plugins").AtMapKey(name) }
 	resource.Test(t, resource.TestCase{
@@ -122,25 +130,9 @@ func TestAccPluginConfig_everyEndpointIssues(t *testing.T) {
 		"  - {name: V6, kind: external, grpc: {target: \"ipv6:[fd00::7]:50053\"}}\n" +
 		"  - {name: Under, kind: external, mcp: {proto: STREAMABLEHTTP, url: \"https://my_plugin:8443/mcp\"}}\n" +
 		"  - {name: Sock, kind: external, grpc: {target: \"unix:///run/p.sock\"}}\n"
-	config := fmt.Sprintf(`
-data "mcptls_plugin_config" "gw" {
-  content = %s
-}
-%s
-locals {
-  tls = [for name in sort(keys(data.mcptls_plugin_config.gw.tls_plugins)) : data.mcptls_plugin_config.gw.tls_plugins[name]]
-}
-resource "mcptls_plugin_cert" "p" {
-  count              = length(local.tls)
-  name               = local.tls[count.index].name
-  url                = local.tls[count.index].url
-  grpc_target        = local.tls[count.index].grpc_target
-  ca_cert_pem        = mcptls_ca.ca.cert_pem
-  ca_private_key_pem = mcptls_ca.ca.private_key_pem
-  key_algorithm      = "ECDSA"
-}
+	config := certPerTLSPlugin("content = "+hclString(yaml)) + `
 output "ports" { value = { for c in mcptls_plugin_cert.p : c.name => c.server_port } }
-`, hclString(yaml), caConfig)
+`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
 		Steps: []resource.TestStep{{

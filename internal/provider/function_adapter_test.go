@@ -19,7 +19,6 @@ import (
 // new parameter cannot be left out silently.
 func TestEveryArgumentErrorNamesItsArgument(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	num := func(f float64) attr.Value { return types.NumberValue(big.NewFloat(f)) }
 	str := types.StringValue
 	plugin := func(name string) attr.Value {
@@ -42,23 +41,13 @@ func TestEveryArgumentErrorNamesItsArgument(t *testing.T) {
 		"plugins": pluginMap(map[string]attr.Value{"a": plugin("A"), "b": plugin("A")}),
 	}
 	noBadValue := map[string]bool{"verify": true, "check_hostname": true, "env": true, "ca": true, "gateway": true}
-	p, ok := New("test")().(*mcptlsProvider)
-	if !ok {
-		t.Fatal("New does not make an *mcptlsProvider")
-	}
 	calls := 0
-	for _, newFunction := range p.Functions(ctx) {
-		f := newFunction()
-		var meta function.MetadataResponse
-		f.Metadata(ctx, function.MetadataRequest{}, &meta)
-		var def function.DefinitionResponse
-		f.Definition(ctx, function.DefinitionRequest{}, &def)
-		params := def.Definition.Parameters
+	for _, f := range providerFunctions(t) {
+		def := f.Definition
+		params := def.Parameters
 		call := func(args []attr.Value) *function.FuncError {
-			resp := function.RunResponse{Result: function.NewResultData(unknownOf(def.Definition.Return.GetType()))}
-			f.Run(ctx, function.RunRequest{Arguments: function.NewArgumentsData(args)}, &resp)
 			calls++
-			return resp.Error
+			return f.call(args)
 		}
 		args := func(at int, v attr.Value, extra ...attr.Value) []attr.Value {
 			out := make([]attr.Value, 0, len(params)+len(extra))
@@ -69,18 +58,18 @@ func TestEveryArgumentErrorNamesItsArgument(t *testing.T) {
 					out = append(out, valid[p.GetName()])
 				}
 			}
-			if def.Definition.VariadicParameter != nil {
+			if def.VariadicParameter != nil {
 				out = append(out, types.TupleValueMust(elemTypes(extra), extra))
 			}
 			return out
 		}
 		if err := call(args(-1, nil)); err != nil {
-			t.Errorf("%s with valid arguments: %v", meta.Name, err)
+			t.Errorf("%s with valid arguments: %v", f.Name, err)
 		}
 		for i, param := range params {
 			name := param.GetName()
 			if valid[name] == nil {
-				t.Errorf("%s: no valid value for %q in this test: add one", meta.Name, name)
+				t.Errorf("%s: no valid value for %q in this test: add one", f.Name, name)
 				continue
 			}
 			if noBadValue[name] {
@@ -88,21 +77,21 @@ func TestEveryArgumentErrorNamesItsArgument(t *testing.T) {
 			}
 			v, ok := bad[name]
 			if !ok {
-				t.Errorf("%s: no bad value for %q in this test: add one, or list it as having none", meta.Name, name)
+				t.Errorf("%s: no bad value for %q in this test: add one, or list it as having none", f.Name, name)
 				continue
 			}
 			if err := call(args(i, v)); err == nil || err.FunctionArgument == nil || *err.FunctionArgument != int64(i) {
-				t.Errorf("%s(%s = bad): want an error on argument %d, got %v", meta.Name, name, i, err)
+				t.Errorf("%s(%s = bad): want an error on argument %d, got %v", f.Name, name, i, err)
 			}
 		}
-		if v := def.Definition.VariadicParameter; v != nil {
+		if v := def.VariadicParameter; v != nil {
 			options := types.DynamicValue(types.StringValue("verify"))
 			if err := call(args(-1, nil, options)); err == nil || err.FunctionArgument == nil || *err.FunctionArgument != int64(len(params)) {
-				t.Errorf("%s(%s = a string): want an error on argument %d, got %v", meta.Name, v.GetName(), len(params), err)
+				t.Errorf("%s(%s = a string): want an error on argument %d, got %v", f.Name, v.GetName(), len(params), err)
 			}
 			empty := types.DynamicValue(types.ObjectValueMust(map[string]attr.Type{}, map[string]attr.Value{}))
 			if err := call(args(-1, nil, empty, empty)); err == nil || err.FunctionArgument == nil || *err.FunctionArgument != int64(len(params)+1) {
-				t.Errorf("%s(two %s): want an error on argument %d, got %v", meta.Name, v.GetName(), len(params)+1, err)
+				t.Errorf("%s(two %s): want an error on argument %d, got %v", f.Name, v.GetName(), len(params)+1, err)
 			}
 		}
 	}
@@ -119,10 +108,39 @@ func elemTypes(values []attr.Value) []attr.Type {
 	return out
 }
 
-// unknownOf is an unknown value of a function's return type, to hold its result.
-func unknownOf(t attr.Type) attr.Value {
-	if m, ok := t.(types.MapType); ok {
-		return types.MapUnknown(m.ElemType)
+// providerFunction is one function of the provider, to call directly.
+type providerFunction struct {
+	Name       string
+	Definition function.Definition
+	f          function.Function
+}
+
+func providerFunctions(t *testing.T) []providerFunction {
+	t.Helper()
+	ctx := context.Background()
+	p, ok := New("test")().(*mcptlsProvider)
+	if !ok {
+		t.Fatal("New does not make an *mcptlsProvider")
 	}
-	return types.StringUnknown()
+	var out []providerFunction
+	for _, newFunction := range p.Functions(ctx) {
+		f := newFunction()
+		var meta function.MetadataResponse
+		f.Metadata(ctx, function.MetadataRequest{}, &meta)
+		var def function.DefinitionResponse
+		f.Definition(ctx, function.DefinitionRequest{}, &def)
+		out = append(out, providerFunction{Name: meta.Name, Definition: def.Definition, f: f})
+	}
+	return out
+}
+
+// call runs the function and returns its error.
+func (pf providerFunction) call(args []attr.Value) *function.FuncError {
+	result := attr.Value(types.StringUnknown())
+	if m, ok := pf.Definition.Return.GetType().(types.MapType); ok {
+		result = types.MapUnknown(m.ElemType)
+	}
+	resp := function.RunResponse{Result: function.NewResultData(result)}
+	pf.f.Run(context.Background(), function.RunRequest{Arguments: function.NewArgumentsData(args)}, &resp)
+	return resp.Error
 }

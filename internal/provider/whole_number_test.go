@@ -53,33 +53,26 @@ func TestEveryIntegerInputIsWhole(t *testing.T) {
 		inputs += checkWhole(t, "data."+meta.TypeName, s.Schema.Attributes)
 	}
 	numbers := 0
-	for _, newFunction := range p.Functions(ctx) {
-		f := newFunction()
-		var meta function.MetadataResponse
-		f.Metadata(ctx, function.MetadataRequest{}, &meta)
-		var def function.DefinitionResponse
-		f.Definition(ctx, function.DefinitionRequest{}, &def)
-		for i, param := range def.Definition.Parameters {
+	for _, f := range providerFunctions(t) {
+		for i, param := range f.Definition.Parameters {
 			switch param.(type) {
 			case function.NumberParameter:
 			case function.Int64Parameter, function.Float64Parameter:
-				t.Errorf("%s: parameter %d takes a number as %T: use a NumberParameter read by the whole-number check", meta.Name, i+1, param)
+				t.Errorf("%s: parameter %d takes a number as %T: use a NumberParameter read by the whole-number check", f.Name, i+1, param)
 				continue
 			default:
 				continue
 			}
 			numbers++
-			args := make([]attr.Value, len(def.Definition.Parameters))
-			for j, other := range def.Definition.Parameters {
+			args := make([]attr.Value, len(f.Definition.Parameters))
+			for j, other := range f.Definition.Parameters {
 				args[j] = validArgument(other)
 			}
 			args[i] = types.NumberValue(big.NewFloat(1.5))
-			resp := function.RunResponse{Result: function.NewResultData(types.StringUnknown())}
-			f.Run(ctx, function.RunRequest{Arguments: function.NewArgumentsData(args)}, &resp)
 			name := param.GetName()
-			if resp.Error == nil || resp.Error.FunctionArgument == nil || *resp.Error.FunctionArgument != int64(i) ||
-				!strings.Contains(resp.Error.Text, name+" must be a whole number, got 1.5") {
-				t.Errorf("%s(%s = 1.5): %v", meta.Name, name, resp.Error)
+			if err := f.call(args); err == nil || err.FunctionArgument == nil || *err.FunctionArgument != int64(i) ||
+				!strings.Contains(err.Text, name+" must be a whole number, got 1.5") {
+				t.Errorf("%s(%s = 1.5): %v", f.Name, name, err)
 			}
 		}
 	}
@@ -117,7 +110,7 @@ func checkWhole[A schemaAttribute](t *testing.T, owner string, attributes map[st
 	t.Helper()
 	n := 0
 	for name, a := range attributes {
-		if !(a.IsRequired() || a.IsOptional()) || !a.GetType().TerraformType(context.Background()).Is(tftypes.Number) {
+		if input := a.IsRequired() || a.IsOptional(); !input || !a.GetType().TerraformType(context.Background()).Is(tftypes.Number) {
 			continue
 		}
 		n++
