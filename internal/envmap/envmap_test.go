@@ -23,7 +23,7 @@ func TestClientEnvMatchesTheGuide(t *testing.T) {
 
 func TestServerEnvStartsAnHTTPServer(t *testing.T) {
 	t.Parallel()
-	s := Server{CertDir: "/app/certs", Plugin: "ReplaceBadWordsPlugin", Host: "127.0.0.1", Port: 8000, CertReqs: 2}
+	s := Server{Listener: Listener{CertDir: "/app/certs", Plugin: "ReplaceBadWordsPlugin", Host: "127.0.0.1", Port: 8000, CertReqs: 2}}
 	got := s.Env()
 	if got["PLUGINS_SERVER_SSL_KEYFILE"] != "/app/certs/plugins/ReplaceBadWordsPlugin/server.key" ||
 		got["PLUGINS_SERVER_SSL_CA_CERTS"] != "/app/certs/plugins/ReplaceBadWordsPlugin/ca.crt" ||
@@ -37,19 +37,39 @@ func TestServerEnvStartsAnHTTPServer(t *testing.T) {
 	if s.HealthPort() != 9000 {
 		t.Errorf("health port %d", s.HealthPort())
 	}
-	for _, bad := range []Server{{Port: 0}, {Port: 64536}, {Port: 8000, CertReqs: 3}, {Port: 8000, CertReqs: -1}} {
-		if bad.Validate() == nil {
-			t.Errorf("%+v accepted", bad)
+	// Each input names the field at fault, in the order the functions take them.
+	with := func(f func(*Listener)) Listener { l := s.Listener; f(&l); return l }
+	for field, bad := range map[string]Listener{
+		"name":          with(func(l *Listener) { l.Plugin = ".hidden" }),
+		"cert_dir":      with(func(l *Listener) { l.CertDir = "a/../b" }),
+		"host":          with(func(l *Listener) { l.Host = "" }),
+		"port":          with(func(l *Listener) { l.Port = 64536 }),
+		"ssl_cert_reqs": with(func(l *Listener) { l.CertReqs = 3 }),
+	} {
+		if got := FieldOf(Server{bad}.Validate()); got != field {
+			t.Errorf("%+v: field %q, want %q", bad, got, field)
 		}
 	}
-	if (Server{Port: 64535, CertReqs: 0}).Validate() != nil {
+	for _, bad := range []int{0, 64536} {
+		if FieldOf(Server{with(func(l *Listener) { l.Port = bad })}.Validate()) != "port" {
+			t.Errorf("port %d accepted", bad)
+		}
+	}
+	if (Server{with(func(l *Listener) { l.Port, l.CertReqs = 64535, 0 })}).Validate() != nil {
 		t.Error("64535 rejected")
+	}
+	// gRPC has no health port: its ports go to 65535.
+	if (GRPCServer{with(func(l *Listener) { l.Port = 65535 })}).Validate() != nil || FieldOf(GRPCServer{with(func(l *Listener) { l.Port = 65536 })}.Validate()) != "port" {
+		t.Error("gRPC ports")
+	}
+	if FieldOf(Client{CertDir: ""}.Validate()) != "cert_dir" || FieldOf(GRPCClient{CertDir: "x\ny"}.Validate()) != "cert_dir" || (Client{CertDir: "c"}).Validate() != nil {
+		t.Error("clients")
 	}
 }
 
 func TestGRPCEnv(t *testing.T) {
 	t.Parallel()
-	server := GRPCServer{CertDir: "/app/certs", Plugin: "G", Host: "0.0.0.0", Port: 50051, CertReqs: 1}.Env()
+	server := GRPCServer{Listener: Listener{CertDir: "/app/certs", Plugin: "G", Host: "0.0.0.0", Port: 50051, CertReqs: 1}}.Env()
 	want := map[string]string{
 		"PLUGINS_GRPC_SERVER_HOST":            "0.0.0.0",
 		"PLUGINS_GRPC_SERVER_PORT":            "50051",
@@ -117,7 +137,7 @@ func TestTree(t *testing.T) {
 
 func TestMounted(t *testing.T) {
 	t.Parallel()
-	env := Server{CertDir: "certs/mcp", Plugin: "P", Host: "0.0.0.0", Port: 8000, CertReqs: 2}.Env()
+	env := Server{Listener: Listener{CertDir: "certs/mcp", Plugin: "P", Host: "0.0.0.0", Port: 8000, CertReqs: 2}}.Env()
 	got := Mounted(env, "/etc/mcp/tls")
 	if got["PLUGINS_SERVER_SSL_CERTFILE"] != "/etc/mcp/tls/tls.crt" || got["PLUGINS_SERVER_SSL_KEYFILE"] != "/etc/mcp/tls/tls.key" ||
 		got["PLUGINS_SERVER_SSL_CA_CERTS"] != "/etc/mcp/tls/ca.crt" || got["PLUGINS_SERVER_PORT"] != "8000" || got["PLUGINS_TRANSPORT"] != "http" {

@@ -61,11 +61,6 @@ const (
 	SecretCA   = "ca.crt"
 )
 
-// SecretData is a certificate as a Kubernetes TLS secret's data.
-func SecretData(c Certificate) map[string]string {
-	return map[string]string{SecretCert: c.CertPEM, SecretKey: c.KeyPEM, SecretCA: c.BundlePEM}
-}
-
 // Mounted points an env map at a secret mounted at dir: every *_CERTFILE,
 // *_KEYFILE, *_CA_BUNDLE and *_CA_CERTS variable becomes dir/tls.crt,
 // dir/tls.key or dir/ca.crt; other variables are kept.

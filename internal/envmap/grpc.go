@@ -1,7 +1,5 @@
 package envmap
 
-import "strconv"
-
 // gRPC: the gateway's PLUGINS_GRPC_CLIENT_MTLS_* and the plugin server's
 // PLUGINS_GRPC_SERVER_* (cpex settings.py). PLUGINS_CLIENT_MTLS_* does not
 // apply to gRPC, and gRPC always checks the target's host against the SANs.
@@ -16,41 +14,33 @@ type GRPCClient struct {
 	CertDir string
 }
 
+// Validate checks the input; an error names its field.
+func (c GRPCClient) Validate() error { return field("cert_dir", ValidateCertDir(c.CertDir)) }
+
 // Env renders the gateway's gRPC client variables.
 func (c GRPCClient) Env() map[string]string {
-	l := Layout{c.CertDir}
-	return map[string]string{
-		"PLUGINS_GRPC_CLIENT_MTLS_CERTFILE":  l.GatewayCert(),
-		"PLUGINS_GRPC_CLIENT_MTLS_KEYFILE":   l.GatewayKey(),
-		"PLUGINS_GRPC_CLIENT_MTLS_CA_BUNDLE": l.GatewayCA(),
-		"PLUGINS_GRPC_CLIENT_MTLS_VERIFY":    "true",
-	}
+	return clientEnv("PLUGINS_GRPC_CLIENT_MTLS_", c.CertDir, true)
 }
 
-// ClientAuth maps ssl_cert_reqs (0, 1, 2) to GRPCServerTLSConfig.client_auth.
+// ClientAuth maps ssl_cert_reqs (0, 1, 2) to GRPCServerTLSConfig.client_auth;
+// "" for any other value, which Validate refuses.
 func ClientAuth(certReqs int) string {
+	if certReqs < 0 || certReqs > 2 {
+		return ""
+	}
 	return [...]string{"none", "optional", "require"}[certReqs]
 }
 
 // GRPCServer holds what one gRPC plugin server's PLUGINS_GRPC_SERVER_* variables say.
-type GRPCServer struct {
-	CertDir  string
-	Plugin   string
-	Host     string
-	Port     int
-	CertReqs int
-}
+type GRPCServer struct{ Listener }
+
+// Validate checks the values the plugin server would reject at start-up;
+// an error names its field.
+func (s GRPCServer) Validate() error { return s.validate(ValidateGRPCPort) }
 
 // Env renders the gRPC plugin server's variables.
 func (s GRPCServer) Env() map[string]string {
-	l := Layout{s.CertDir}
-	return map[string]string{
-		"PLUGINS_GRPC_SERVER_HOST":            s.Host,
-		"PLUGINS_GRPC_SERVER_PORT":            strconv.Itoa(s.Port),
-		"PLUGINS_GRPC_SERVER_SSL_ENABLED":     "true",
-		"PLUGINS_GRPC_SERVER_SSL_KEYFILE":     l.PluginKey(s.Plugin),
-		"PLUGINS_GRPC_SERVER_SSL_CERTFILE":    l.PluginCert(s.Plugin),
-		"PLUGINS_GRPC_SERVER_SSL_CA_CERTS":    l.PluginCA(s.Plugin),
-		"PLUGINS_GRPC_SERVER_SSL_CLIENT_AUTH": ClientAuth(s.CertReqs),
-	}
+	env := s.env("PLUGINS_GRPC_SERVER_")
+	env["PLUGINS_GRPC_SERVER_SSL_CLIENT_AUTH"] = ClientAuth(s.CertReqs)
+	return env
 }

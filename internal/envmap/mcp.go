@@ -21,34 +21,22 @@ type Client struct {
 	CheckHostname bool
 }
 
+// Validate checks the input; an error names its field.
+func (c Client) Validate() error { return field("cert_dir", ValidateCertDir(c.CertDir)) }
+
 // Env renders the gateway's MCP client variables.
 func (c Client) Env() map[string]string {
-	l := Layout{c.CertDir}
-	return map[string]string{
-		"PLUGINS_CLIENT_MTLS_CERTFILE":       l.GatewayCert(),
-		"PLUGINS_CLIENT_MTLS_KEYFILE":        l.GatewayKey(),
-		"PLUGINS_CLIENT_MTLS_CA_BUNDLE":      l.GatewayCA(),
-		"PLUGINS_CLIENT_MTLS_VERIFY":         strconv.FormatBool(c.Verify),
-		"PLUGINS_CLIENT_MTLS_CHECK_HOSTNAME": strconv.FormatBool(c.CheckHostname),
-	}
+	env := clientEnv("PLUGINS_CLIENT_MTLS_", c.CertDir, c.Verify)
+	env["PLUGINS_CLIENT_MTLS_CHECK_HOSTNAME"] = strconv.FormatBool(c.CheckHostname)
+	return env
 }
 
 // Server holds what one MCP plugin server's PLUGINS_SERVER_* variables say.
-type Server struct {
-	CertDir  string
-	Plugin   string
-	Host     string
-	Port     int
-	CertReqs int
-}
+type Server struct{ Listener }
 
-// Validate checks the values the plugin server would reject at start-up.
-func (s Server) Validate() error {
-	if err := ValidatePort(s.Port); err != nil {
-		return err
-	}
-	return ValidateCertReqs(s.CertReqs)
-}
+// Validate checks the values the plugin server would reject at start-up;
+// an error names its field. The port leaves room for the health port.
+func (s Server) Validate() error { return s.validate(ValidatePort) }
 
 // HealthPort is where the plugin runtime serves plain-HTTP health checks.
 func (s Server) HealthPort() int { return s.Port + HealthPortOffset }
@@ -59,25 +47,22 @@ const TransportHTTP = "http"
 
 // Env renders the plugin server's variables.
 func (s Server) Env() map[string]string {
-	l := Layout{s.CertDir}
-	return map[string]string{
-		"PLUGINS_TRANSPORT":            TransportHTTP,
-		"PLUGINS_SERVER_HOST":          s.Host,
-		"PLUGINS_SERVER_PORT":          strconv.Itoa(s.Port),
-		"PLUGINS_SERVER_SSL_ENABLED":   "true",
-		"PLUGINS_SERVER_SSL_KEYFILE":   l.PluginKey(s.Plugin),
-		"PLUGINS_SERVER_SSL_CERTFILE":  l.PluginCert(s.Plugin),
-		"PLUGINS_SERVER_SSL_CA_CERTS":  l.PluginCA(s.Plugin),
-		"PLUGINS_SERVER_SSL_CERT_REQS": strconv.Itoa(s.CertReqs),
-	}
+	env := s.env("PLUGINS_SERVER_")
+	env["PLUGINS_TRANSPORT"] = TransportHTTP
+	env["PLUGINS_SERVER_SSL_CERT_REQS"] = strconv.Itoa(s.CertReqs)
+	return env
 }
 
 // Passwords of encrypted keys (*_KEYFILE_PASSWORD): empty maps without one. They
 // are kept apart from the env maps, which plans show.
 
-// ClientPasswordEnv is the gateway's, for MCP and for gRPC plugins.
+// ClientPasswordEnv is the gateway's, for MCP plugins. There is no gRPC
+// one: cpex 0.1.3's gRPC client never reads
+// PLUGINS_GRPC_CLIENT_MTLS_KEYFILE_PASSWORD (nor its server
+// PLUGINS_GRPC_SERVER_SSL_KEYFILE_PASSWORD), so an encrypted key cannot
+// serve gRPC at all.
 func ClientPasswordEnv(passphrase string) map[string]string {
-	return passwordEnv(passphrase, "PLUGINS_CLIENT_MTLS_KEYFILE_PASSWORD", "PLUGINS_GRPC_CLIENT_MTLS_KEYFILE_PASSWORD")
+	return passwordEnv(passphrase, "PLUGINS_CLIENT_MTLS_KEYFILE_PASSWORD")
 }
 
 // ServerPasswordEnv is an MCP plugin server's.
@@ -85,18 +70,9 @@ func ServerPasswordEnv(passphrase string) map[string]string {
 	return passwordEnv(passphrase, "PLUGINS_SERVER_SSL_KEYFILE_PASSWORD")
 }
 
-// GRPCServerPasswordEnv is a gRPC plugin server's.
-func GRPCServerPasswordEnv(passphrase string) map[string]string {
-	return passwordEnv(passphrase, "PLUGINS_GRPC_SERVER_SSL_KEYFILE_PASSWORD")
-}
-
-func passwordEnv(passphrase string, names ...string) map[string]string {
-	out := map[string]string{}
+func passwordEnv(passphrase, name string) map[string]string {
 	if passphrase == "" {
-		return out
+		return map[string]string{}
 	}
-	for _, n := range names {
-		out[n] = passphrase
-	}
-	return out
+	return map[string]string{name: passphrase}
 }

@@ -282,7 +282,7 @@ func TestPluginNamesAndSANs(t *testing.T) {
 	t.Parallel()
 	// Names the gateway and the Makefile accept; the DNS-invalid ones warn.
 	for name, warns := range map[string]bool{"DenyListPlugin": false, "a": false, "opa-filter-2": false, "a.b": false,
-		strings.Repeat("a", 52): false, strings.Repeat("a", 53): true, "My_Plugin": true, "-x": true, "x-": true, ".hidden": true} {
+		strings.Repeat("a", 52): false, strings.Repeat("a", 53): true, "My_Plugin": true, "-x": true, "x-": true} {
 		if err := ValidatePluginName(name); err != nil {
 			t.Errorf("%q: %v", name, err)
 		}
@@ -291,7 +291,9 @@ func TestPluginNamesAndSANs(t *testing.T) {
 		}
 	}
 	// Names that cannot be a directory of the tree or a SAN entry.
-	for _, bad := range []string{"", ".", "..", "a/b", `a\b`, "with space", "a,b", "tab\t", "nul\x00", strings.Repeat("a", 54)} {
+	// A leading `.` (a hidden directory) or an empty DNS label, refused by one
+	// message in the resource, the data source and the functions.
+	for _, bad := range []string{"", ".", "..", "a/b", `a\b`, "with space", "a,b", "tab\t", "nul\x00", strings.Repeat("a", 54), ".hidden", "a..b", "a."} {
 		if err := ValidatePluginName(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
@@ -301,7 +303,11 @@ func TestPluginNamesAndSANs(t *testing.T) {
 	if err != nil || strings.Join(m.DNSNames, ",") != "localhost,mcp-plugin-My_Plugin,My_Plugin" {
 		t.Errorf("Makefile SANs: %v %v", m, err)
 	}
-	for _, bad := range []string{"*.example.com", "::ffff:10.0.0.1"} {
+	// A host with `_` (a Compose service) is the Makefile's kind of SAN: issued, with a warning.
+	if u, err := PluginSANs("P", "my_plugin.internal", nil, nil); err != nil || !strings.Contains(strings.Join(u.DNSNames, ","), "my_plugin.internal") || SANHostWarning("my_plugin.internal") == "" || SANHostWarning("plugin.internal") != "" {
+		t.Errorf("host with _: %v %v", u, err)
+	}
+	for _, bad := range []string{"*.example.com", "::ffff:10.0.0.1", "a..b", "with space"} {
 		if _, err := PluginSANs("P", bad, nil, nil); err == nil {
 			t.Errorf("host %q accepted", bad)
 		}

@@ -36,6 +36,10 @@ func ValidatePluginName(name string) error {
 		return fmt.Errorf("plugin name is empty")
 	case name == "." || name == "..":
 		return fmt.Errorf("plugin name %q would be a directory outside plugins/: rename the plugin", name)
+	case strings.HasPrefix(name, "."):
+		return fmt.Errorf("plugin name %q starts with `.`, which makes plugins/%s a hidden directory and an empty first DNS label in its SANs: rename the plugin", name, name)
+	case strings.Contains(name, "..") || strings.HasSuffix(name, "."):
+		return fmt.Errorf("plugin name %q has an empty DNS label (`..` or a final `.`), which no SAN can hold: rename the plugin", name)
 	case !pathSafeName.MatchString(name):
 		return fmt.Errorf("plugin name %q cannot be a directory of the certs/mcp tree and a SAN: use letters, digits, `.`, `_` and `-` only (no `/`, spaces, commas or control characters)", name)
 	case len(name) > maxPluginName:
@@ -86,8 +90,14 @@ func ValidateIPAddress(s string) error {
 	return nil
 }
 
+// sanLabel is a label a SAN can hold as the gateway's Makefile writes them:
+// a DNS label, or one with `_` (Docker and Compose service names have them;
+// Python's ssl and OpenSSL match such names, strict clients do not).
+var sanLabel = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?$`)
+
 // ValidateSANHost checks that the host of a plugin URL or gRPC target can be a
-// SAN a client matches: an IP address or a DNS name, no wildcard.
+// SAN a client matches: an IP address or a host name, no wildcard, no empty
+// label. A name with `_` passes (SANHostWarning says what it means).
 func ValidateSANHost(host string) error {
 	if host == "" {
 		return fmt.Errorf("it has no host: write the plugin server's host name or IP address")
@@ -98,7 +108,25 @@ func ValidateSANHost(host string) error {
 	if strings.Contains(host, "*") {
 		return fmt.Errorf("host %q is a wildcard pattern, not a host a client connects to", host)
 	}
-	return ValidateDNSName(host)
+	if len(host) > 253 {
+		return fmt.Errorf("%q is not a valid DNS name", host)
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(host, "."), ".") {
+		if len(l) > 63 || !sanLabel.MatchString(l) {
+			return fmt.Errorf("%q is not a valid DNS name", host)
+		}
+	}
+	return nil
+}
+
+// SANHostWarning says what a client can do with a host SAN that is no valid
+// DNS name (a `_` in it); "" for a valid one.
+func SANHostWarning(host string) string {
+	if net.ParseIP(host) != nil || ValidateDNSName(host) == nil {
+		return ""
+	}
+	return fmt.Sprintf("host %q is not a valid DNS name (it has a `_`): the certificate names it as the gateway's Makefile would, and Python's ssl (the gateway's and cpex's clients) matches it, "+
+		"but clients that check host names strictly refuse it: give the plugin server a host name without `_` if another client connects to it", host)
 }
 
 // PluginSubject is the server certificate's subject for a plugin.
@@ -130,6 +158,11 @@ func PluginSANs(name, urlHost string, dnsNames, ipAddresses []string) (SANs, err
 		}
 		ips = append(ips, net.ParseIP(s))
 	}
+	for _, d := range dns {
+		if err := ValidateDNSName(d); err != nil {
+			return SANs{}, err
+		}
+	}
 	if urlHost != "" {
 		if err := ValidateSANHost(urlHost); err != nil {
 			return SANs{}, err
@@ -138,11 +171,6 @@ func PluginSANs(name, urlHost string, dnsNames, ipAddresses []string) (SANs, err
 			ips = append(ips, ip)
 		} else {
 			dns = append(dns, urlHost)
-		}
-	}
-	for _, d := range dns {
-		if err := ValidateDNSName(d); err != nil {
-			return SANs{}, err
 		}
 	}
 	return normalizeSANs(append([]string{name, PluginCommonNamePrefix + name}, dns...), ips), nil

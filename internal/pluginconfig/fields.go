@@ -115,32 +115,29 @@ func (f fields) integer(key string) (int64, *node, bool) {
 	return bad("Input should be a valid integer")
 }
 
-// number reads a float field.
-func (f fields) number(key string) (float64, *node, bool) {
+// number checks a float field (mcptls reads none of their values).
+func (f fields) number(key string) {
 	v := f.value(key)
 	if v == nil {
-		return 0, nil, false
+		return
 	}
 	if v.kind == scalarNode {
 		switch v.tag {
 		case tagInt:
-			n, ok := intValue(v.value)
-			return float64(n), v, ok
-		case tagBool:
-			if boolTrue(v.value) {
-				return 1, v, true
+			if _, ok := intValue(v.value); ok {
+				return
 			}
-			return 0, v, true
+		case tagBool:
+			return
 		case tagFloat, tagStr:
 			text := strings.ReplaceAll(strings.TrimSpace(v.value), "_", "")
 			text = strings.Replace(strings.ToLower(text), ".inf", "inf", 1)
-			if x, err := strconv.ParseFloat(text, 64); err == nil {
-				return x, v, true
+			if _, err := strconv.ParseFloat(text, 64); err == nil {
+				return
 			}
 		}
 	}
 	f.fail(v, key, "Input should be a valid number", "write a number")
-	return 0, v, false
 }
 
 func boolTrue(s string) bool {
@@ -151,35 +148,35 @@ func boolTrue(s string) bool {
 	return false
 }
 
-// boolean reads a bool field (not Optional).
-func (f fields) boolean(key string) (bool, *node, bool) {
+// boolean reads a bool field (not Optional); ok is false when absent or invalid.
+func (f fields) boolean(key string) (value, ok bool) {
 	v := f.value(key)
 	if v == nil {
-		return false, nil, false
+		return false, false
 	}
 	if v.kind == scalarNode {
 		switch v.tag {
 		case tagBool:
-			return boolTrue(v.value), v, true
+			return boolTrue(v.value), true
 		case tagInt:
 			if n, ok := intValue(v.value); ok && (n == 0 || n == 1) {
-				return n == 1, v, true
+				return n == 1, true
 			}
 		case tagFloat:
 			if x, err := strconv.ParseFloat(v.value, 64); err == nil && (x == 0 || x == 1) {
-				return x == 1, v, true
+				return x == 1, true
 			}
 		case tagStr:
 			switch strings.ToLower(v.value) {
 			case "1", "on", "t", "true", "y", "yes":
-				return true, v, true
+				return true, true
 			case "0", "off", "f", "false", "n", "no":
-				return false, v, true
+				return false, true
 			}
 		}
 	}
 	f.fail(v, key, "Input should be a valid boolean, unable to interpret input", "write true or false")
-	return false, v, false
+	return false, false
 }
 
 // strings reads a list of strings; optional lists accept null.
@@ -217,14 +214,13 @@ func (f fields) mapping(key string) *node {
 }
 
 // stringKeys checks a dict[str, ...] has string keys only.
-func (f fields) stringKeys(key string, m *node) bool {
+func (f fields) stringKeys(key string, m *node) {
 	for _, p := range m.pairs {
 		if p.key.tag != tagStr {
 			f.fail(p.key, "a key of "+key, "Input should be a valid string", "quote the key")
-			return false
+			return
 		}
 	}
-	return true
 }
 
 // enum reads a string that must be one of values.

@@ -3,6 +3,8 @@ package pluginconfig
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
 // File is the gateway's Config (models.py `class Config`, extra="ignore":
@@ -66,6 +68,13 @@ func (p *parser) plugins(list *node) []Plugin {
 			p.warnAt(n, "plugin names %q and %q differ only in case: their certificate directories collide on case-insensitive file systems and their DNS names are the same", pl.Name, p.nameAt(prev))
 		}
 		first[pl.Name], folded[strings.ToLower(pl.Name)] = n, n
+		if pl.NeedsServerCert() {
+			// Its name becomes a directory and SANs: the rule mcptls_plugin_cert applies.
+			if err := pki.ValidatePluginName(pl.Name); err != nil {
+				p.errorAt(n.get("name"), "%v (the plugin needs a server certificate)", err)
+				continue
+			}
+		}
 		out = append(out, pl)
 	}
 	return out

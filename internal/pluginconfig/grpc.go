@@ -1,25 +1,20 @@
 package pluginconfig
 
-import (
-	"net"
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // GRPC is a plugin's `grpc:` block (models.py GRPCClientConfig): a TCP target
 // or a Unix socket, exactly one.
 type GRPC struct {
 	Target, UDS string
 	TLS         *GRPCClientTLS
-	// Host and Port are read from Target when it is host:port.
-	Host string
-	Port int
+	// Endpoint is read from Target, when grpcio can read it.
+	Endpoint *Endpoint
 }
 
-// TLSEnabled is true for a TCP target: the gateway's gRPC client builds a
-// secure channel from grpc.tls or PLUGINS_GRPC_CLIENT_MTLS_*, which mcptls
-// fills; a Unix socket runs without TLS.
-func (g *GRPC) TLSEnabled() bool { return g != nil && g.UDS == "" }
+// TLSEnabled is true for a target (not grpc.uds): the gateway's gRPC client
+// builds a secure channel from grpc.tls or PLUGINS_GRPC_CLIENT_MTLS_*,
+// which mcptls fills.
+func (g *GRPC) TLSEnabled() bool { return g != nil && g.UDS == "" && g.Target != "" }
 
 func (p *parser) grpc(n *node, at string) *GRPC {
 	if n == nil {
@@ -32,6 +27,8 @@ func (p *parser) grpc(n *node, at string) *GRPC {
 	uds, udsNode := fs.str("uds")
 	g.Target, g.UDS = target, uds
 	g.TLS = p.grpcClientTLS(fs.mapping("tls"), fs.at+"tls.")
+	p.decides(n.get("target"), fs.at+"target")
+	p.decides(n.get("uds"), fs.at+"uds")
 	// validate_target
 	if targetNode != nil {
 		switch {
@@ -40,10 +37,15 @@ func (p *parser) grpc(n *node, at string) *GRPC {
 		case !strings.Contains(target, ":"):
 			p.errorAt(targetNode, "%starget %q has no port (the gateway: \"gRPC target must be in host:port format, got '%s'\"): write host:port, e.g. %s:50051", fs.at, target, target, target)
 		default:
-			if host, port, ok := SplitTarget(target); ok {
-				g.Host, g.Port = host, port
-			} else {
-				p.warnAt(targetNode, "%starget %q is not host:port: mcptls cannot tell which host to put in the plugin's certificate; give mcptls_plugin_cert a grpc_target", fs.at, target)
+			e, err := GRPCEndpoint(target)
+			switch {
+			case err != nil:
+				p.warnAt(targetNode, "%starget: %v; the gateway loads it, but its gRPC client (grpcio) cannot connect: write host:port", fs.at, err)
+			case e.Socket:
+				g.Endpoint = &e
+				p.warnAt(targetNode, "%starget: %v", fs.at, e.SANCheck())
+			default:
+				g.Endpoint = &e
 			}
 		}
 	}
@@ -63,19 +65,4 @@ func (p *parser) grpc(n *node, at string) *GRPC {
 		p.errorAt(n.keyOf("tls"), "%stls cannot be used with uds (the gateway: \"TLS configuration is not supported for Unix domain sockets\"): a Unix socket runs without TLS", fs.at)
 	}
 	return g
-}
-
-// SplitTarget reads host and port from a gRPC target `host:port`,
-// `[v6]:port` or `dns:///host:port`.
-func SplitTarget(target string) (string, int, bool) {
-	t := strings.TrimPrefix(target, "dns:///")
-	host, portText, err := net.SplitHostPort(t)
-	if err != nil || host == "" || strings.Contains(host, "/") {
-		return "", 0, false
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil || port < 1 || port > 65535 {
-		return "", 0, false
-	}
-	return strings.ToLower(host), port, true
 }

@@ -54,6 +54,9 @@ func (p *parser) mcp(n *node, at string) *MCP {
 	m.UDS, udsNode = fs.str("uds")
 	tlsNode := fs.mapping("tls")
 	m.TLS = p.clientTLS(tlsNode, fs.at+"tls.")
+	for _, key := range []string{"proto", "url", "uds"} {
+		p.decides(n.get(key), fs.at+key)
+	}
 	fs.integer("reconnect_attempts")
 	fs.number("reconnect_delay")
 

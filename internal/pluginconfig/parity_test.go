@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig"
 	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig/parity"
 )
@@ -34,4 +35,46 @@ func TestParityWithTheGateway(t *testing.T) {
 		}
 	}
 	t.Logf("%d files; mcptls agrees with the gateway on %d, differs on purpose on %d", len(cases), agree, len(cases)-agree)
+}
+
+// TestEveryTLSPluginGetsACertificate: a plugin the data source puts in
+// tls_plugins passes every check mcptls_plugin_cert applies to its name and
+// its url or grpc_target, across the parity table (ipv4:, dns:, ipv6:
+// targets and hosts with `_` among them).
+func TestEveryTLSPluginGetsACertificate(t *testing.T) {
+	t.Parallel()
+	cases, err := parity.Cases("testdata/parity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range cases {
+		f, _, err := pluginconfig.Parse([]byte(c.Text), c.Options)
+		if err != nil {
+			continue
+		}
+		for _, p := range f.Plugins {
+			if !p.NeedsServerCert() {
+				continue
+			}
+			n++
+			e, _ := p.Endpoint()
+			var extra []string
+			if len(e.Hosts) > 1 {
+				extra = e.Hosts[1:]
+			}
+			if err := pki.ValidatePluginName(p.Name); err != nil {
+				t.Errorf("%s: %s: %v", c.File, p.Name, err)
+			}
+			if err := e.SANCheck(); err != nil {
+				t.Errorf("%s: %s: %v", c.File, p.Name, err)
+			}
+			if _, err := pki.PluginSANs(p.Name, e.Host(), nil, extra); err != nil {
+				t.Errorf("%s: %s: %v", c.File, p.Name, err)
+			}
+		}
+	}
+	if n < 30 {
+		t.Errorf("only %d TLS plugins in the table", n)
+	}
 }

@@ -44,10 +44,12 @@ func (p *parser) plugin(n *node) (Plugin, bool) {
 	mark := len(p.problems)
 	fs := fields{p: p, m: n}
 	pl.Name, _ = fs.requiredStr("name", "give the plugin a name")
+	p.decides(n.get("name"), "a plugin's name")
 	if pl.Name != "" {
 		fs.at = describeAt(pl.Name)
 	}
 	pl.Kind, _ = fs.requiredStr("kind", "write `external` for a plugin server, or the plugin's class path")
+	p.decides(n.get("kind"), fs.at+"kind")
 	for _, key := range []string{"description", "author", "namespace", "version"} {
 		fs.str(key)
 	}

@@ -7,20 +7,23 @@ import "strings"
 // PLUGINS_SERVER_* on the plugin server; grpc_server_settings likewise
 // PLUGINS_GRPC_SERVER_*.
 
-// ServerSettings is `server_settings:`.
-type ServerSettings struct {
+// Listener is what both server blocks bind: a host and port, or a Unix socket.
+type Listener struct {
 	Host string
 	Port int
 	UDS  string
-	TLS  *ServerTLS
+}
+
+// ServerSettings is `server_settings:`.
+type ServerSettings struct {
+	Listener
+	TLS *ServerTLS
 }
 
 // GRPCServerSettings is `grpc_server_settings:`.
 type GRPCServerSettings struct {
-	Host string
-	Port int
-	UDS  string
-	TLS  *GRPCServerTLS
+	Listener
+	TLS *GRPCServerTLS
 }
 
 // UnixSocketServerSettings is `unix_socket_server_settings:`.
@@ -35,54 +38,53 @@ const (
 	DefaultGRPCServerPort = 50051
 )
 
-// listener reads host, port and uds, shared by both server blocks.
-func (p *parser) listener(fs fields, defaultPort int, what string) (host string, port int, uds string) {
-	host, port = DefaultServerHost, defaultPort
+// serverBlock reads what both server blocks share (MCPServerConfig,
+// GRPCServerConfig): host, port, uds, a tls block read by readTLS, and the
+// rule that tls and uds exclude each other (said is the gateway's message).
+func serverBlock[T any](p *parser, n *node, key, what string, defaultPort int, readTLS func(*node, string) *T, said string) (Listener, *T) {
+	fs := fields{p: p, m: n, at: key + "."}
+	l := Listener{Host: DefaultServerHost, Port: defaultPort}
+	for _, k := range []string{"host", "port", "uds"} {
+		p.decides(fs.value(k), fs.at+k)
+	}
 	if v := fs.value("host"); v != nil {
 		if v.isNull() {
 			fs.fail(v, "host", "Input should be a valid string", "write the bind address or leave the key out")
 		} else if s, sv := fs.str("host"); sv != nil {
-			host = s
+			l.Host = s
 		}
 	}
 	if v, _, ok := fs.integer("port"); ok {
-		port = int(v)
+		l.Port = int(v)
 	} else if v := fs.value("port"); v != nil && v.isNull() {
 		fs.fail(v, "port", "Input should be a valid integer", "write the port or leave the key out")
 	}
-	uds, udsNode := fs.str("uds")
-	if udsNode != nil && strings.TrimSpace(uds) == "" {
+	var udsNode *node
+	l.UDS, udsNode = fs.str("uds")
+	if udsNode != nil && strings.TrimSpace(l.UDS) == "" {
 		p.errorAt(udsNode, "%suds is empty (the gateway: \"%s uds must be a non-empty string.\")", fs.at, what)
 	}
-	return host, port, uds
+	tls := readTLS(fs.mapping("tls"), fs.at+"tls.")
+	if l.UDS != "" && tls != nil {
+		p.errorAt(n.keyOf("tls"), "%stls cannot be used with uds (the gateway: %q): a Unix socket runs without TLS", fs.at, said)
+	}
+	return l, tls
 }
 
 func (p *parser) serverSettings(n *node) *ServerSettings {
 	if n == nil {
 		return nil
 	}
-	fs := fields{p: p, m: n, at: "server_settings."}
-	s := &ServerSettings{}
-	s.Host, s.Port, s.UDS = p.listener(fs, DefaultServerPort, "MCP server")
-	s.TLS = p.serverTLS(fs.mapping("tls"), fs.at+"tls.")
-	if s.UDS != "" && s.TLS != nil {
-		p.errorAt(n.keyOf("tls"), "%stls cannot be used with uds (the gateway: \"TLS configuration is not supported for Unix domain sockets.\"): a Unix socket runs without TLS", fs.at)
-	}
-	return s
+	l, tls := serverBlock(p, n, "server_settings", "MCP server", DefaultServerPort, p.serverTLS, "TLS configuration is not supported for Unix domain sockets.")
+	return &ServerSettings{Listener: l, TLS: tls}
 }
 
 func (p *parser) grpcServerSettings(n *node) *GRPCServerSettings {
 	if n == nil {
 		return nil
 	}
-	fs := fields{p: p, m: n, at: "grpc_server_settings."}
-	s := &GRPCServerSettings{}
-	s.Host, s.Port, s.UDS = p.listener(fs, DefaultGRPCServerPort, "gRPC server")
-	s.TLS = p.grpcServerTLS(fs.mapping("tls"), fs.at+"tls.")
-	if s.UDS != "" && s.TLS != nil {
-		p.errorAt(n.keyOf("tls"), "%stls cannot be used with uds (the gateway: \"TLS configuration is not supported for Unix domain sockets\"): a Unix socket runs without TLS", fs.at)
-	}
-	return s
+	l, tls := serverBlock(p, n, "grpc_server_settings", "gRPC server", DefaultGRPCServerPort, p.grpcServerTLS, "TLS configuration is not supported for Unix domain sockets")
+	return &GRPCServerSettings{Listener: l, TLS: tls}
 }
 
 func (p *parser) unixSocketServerSettings(n *node) *UnixSocketServerSettings {

@@ -1,157 +1,177 @@
 package pluginconfig
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/nikolalohinski/gonja/v2/config"
+	"github.com/nikolalohinski/gonja/v2/exec"
+	"github.com/nikolalohinski/gonja/v2/loaders"
+	gparser "github.com/nikolalohinski/gonja/v2/parser"
 )
 
-// The gateway renders config.yaml as a Jinja2 template before parsing it
-// (cpex loader/config.py: SandboxedEnvironment(autoescape=True).render(env=os.environ)).
-// Its configs use one construct, `{{ env.NAME }}`; this file renders exactly
-// that from the values given and refuses every other construct at its
-// position, so nothing reaches the YAML parser as a silent literal.
+// The gateway renders config.yaml as a Jinja2 template before it parses it
+// (cpex 0.1.3 loader/config.py):
+//
+//	SandboxedEnvironment(loader=BaseLoader(), autoescape=True).from_string(text).render(env=os.environ)
+//
+// mcptls renders it the same way with gonja (github.com/nikolalohinski/gonja/v2),
+// a maintained Jinja2 port, configured and corrected to Python's meaning where
+// gonja differs (template_python.go): `env` is template_env, every filter,
+// test, conditional, loop, comment, raw block and whitespace control works,
+// output is HTML-escaped, and a name that is not defined renders as an empty
+// string, as Jinja2's Undefined does. Such a name gets a warning at its line
+// and column, or an error where the value it empties decides something
+// (see undefined.go). Rendering also records where each piece of the output
+// came from (template_trace.go), so positions found later in the YAML point
+// at the file as written.
 
-// envLookup is `{{ env.NAME }}`, `{{env.NAME}}` or `{{ env['NAME'] }}`, with
-// Jinja2's whitespace control (`{{-`, `-}}`) that strips blanks beside it.
-var envLookup = regexp.MustCompile(`^\{\{(-?)[ \t]*env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[[ \t]*(?:'([^'\n]*)'|"([^"\n]*)")[ \t]*\])[ \t]*(-?)\}\}`)
-
-// templateOpeners are where Jinja2's default lexer starts a construct.
-var templateOpeners = []string{"{{", "{%", "{#"}
-
-// substitution is one rendered lookup on a line, in 1-based rune columns.
-type substitution struct{ renderedStart, renderedLen, origStart, origLen int }
-
-// renderedText is the file after rendering, with what maps its positions back.
-type renderedText struct {
-	text     string
-	lines    map[int][]substitution
-	warnings []*Error
+// jinjaConfig is Jinja2's default syntax; trailing newline stripped as Jinja2
+// does (keep_trailing_newline=False).
+func jinjaConfig() *config.Config {
+	cfg := config.New()
+	cfg.AutoEscape = true
+	return cfg
 }
 
-// original maps a column of the rendered text to the file as written; a
-// position inside a rendered value points at its `{{`. Values never hold line
-// breaks, so lines do not move.
-func (r *renderedText) original(line, column int) (int, int) {
-	delta := 0
-	for _, s := range r.lines[line] {
-		if column < s.renderedStart {
-			break
-		}
-		if column < s.renderedStart+s.renderedLen {
-			return line, s.origStart
-		}
-		delta += s.origLen - s.renderedLen
-	}
-	return line, column + delta
+// templateName is the one template a render reads.
+const templateName = "/config.yaml"
+
+// onlyRoot serves the file being rendered once; every other template (an
+// include, import or extends) is missing, as with the gateway's BaseLoader.
+type onlyRoot struct {
+	text   string
+	served bool
 }
 
-// render applies env to the template text.
-func render(src string, env map[string]string) (*renderedText, []*Error) {
-	out := &renderedText{lines: map[int][]substitution{}}
-	var b strings.Builder
-	var errs []*Error
-	line, col, renderedCol := 1, 1, 1
-	for i := 0; i < len(src); {
-		rest := src[i:]
-		if opener := openerAt(rest); opener != "" {
-			m := envLookup.FindStringSubmatch(rest)
-			if m == nil {
-				errs = append(errs, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
-					"template construct %s is not supported: mcptls renders only `{{ env.NAME }}` (the gateway renders the file as a Jinja2 template); write the value out, or use an env lookup",
-					quoteConstruct(rest))})
-				b.WriteString(opener)
-				i, col, renderedCol = i+len(opener), col+len(opener), renderedCol+len(opener)
-				continue
-			}
-			name := m[2] + m[3] + m[4]
-			value, ok := env[name]
-			switch {
-			case !ok:
-				errs = append(errs, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
-					"env.%s is not in template_env: add it there with the value the gateway's environment gives it", name)})
-			case strings.IndexFunc(value, unicode.IsControl) >= 0:
-				errs = append(errs, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
-					"template_env %q holds a line break or control character, which would change the YAML around it", name)})
-				value = ""
-			}
-			escaped := htmlEscape(value)
-			if escaped != value {
-				out.warnings = append(out.warnings, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
-					"env.%s holds characters the gateway's Jinja2 autoescape rewrites (& < > ' \"): the gateway reads %q", name, escaped)})
-			}
-			// `{{-` and `-}}` strip the blanks beside the construct; across a
-			// line break the line numbers would move, so that is refused.
-			left, right := 0, 0
-			if m[1] == "-" {
-				written := b.String()
-				kept := strings.TrimRight(written, " \t")
-				left = len(written) - len(kept)
-				if strings.HasSuffix(kept, "\n") {
-					errs = append(errs, &Error{Line: line, Column: col, Msg: "whitespace control `{{-` after a line break would join two YAML lines: remove the `-`"})
-				}
-			}
-			after := rest[len(m[0]):]
-			if m[5] == "-" {
-				right = len(after) - len(strings.TrimLeft(after, " \t"))
-				if strings.HasPrefix(after[right:], "\n") {
-					errs = append(errs, &Error{Line: line, Column: col, Msg: "whitespace control `-}}` before a line break would join two YAML lines: remove the `-`"})
-				}
-			}
-			truncated := b.String()[:b.Len()-left]
-			b.Reset()
-			b.WriteString(truncated)
-			s := substitution{renderedStart: renderedCol - left, renderedLen: utf8.RuneCountInString(escaped), origStart: col - left,
-				origLen: left + utf8.RuneCountInString(m[0]) + right}
-			out.lines[line] = append(out.lines[line], s)
-			b.WriteString(escaped)
-			i, col, renderedCol = i+len(m[0])+right, s.origStart+s.origLen, s.renderedStart+s.renderedLen
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(rest)
-		b.WriteString(rest[:size])
-		i += size
-		if r == '\n' {
-			line, col, renderedCol = line+1, 1, 1
-		} else {
-			col, renderedCol = col+1, renderedCol+1
-		}
+func (l *onlyRoot) Read(path string) (io.Reader, error) {
+	if path == templateName && !l.served {
+		l.served = true
+		return strings.NewReader(l.text), nil
 	}
-	out.text = b.String()
-	return out, errs
+	return nil, fmt.Errorf("TemplateNotFound: %s", strings.TrimPrefix(path, "/"))
 }
 
-func openerAt(s string) string {
-	for _, o := range templateOpeners {
-		if strings.HasPrefix(s, o) {
-			return o
-		}
+func (l *onlyRoot) Resolve(path string) (string, error) { return path, nil }
+
+func (l *onlyRoot) Inherit(string) (loaders.Loader, error) { return l, nil }
+
+// renderTemplate renders src as the gateway does, with env as os.environ.
+func renderTemplate(src *source, env map[string]string) (*renderedText, []*Error) {
+	if !strings.Contains(src.text, "{{") && !strings.Contains(src.text, "{%") && !strings.Contains(src.text, "{#") {
+		return plainText(src), nil
 	}
-	return ""
+	if e := checkTemplateLimits(src); e != nil {
+		return nil, []*Error{e}
+	}
+	tpl, err := parseTemplate(src)
+	if err != nil {
+		return nil, []*Error{err}
+	}
+	st := newRenderState(src, env)
+	if err := st.rewrite(tpl.Root()); err != nil {
+		return nil, []*Error{err}
+	}
+	if err := st.execute(tpl); err != nil {
+		return nil, []*Error{err}
+	}
+	return st.result(), nil
 }
 
-// quoteConstruct shows the construct up to its closing delimiter or the end of the line.
-func quoteConstruct(s string) string {
-	end := strings.IndexAny(s, "\n")
-	if end < 0 {
-		end = len(s)
-	}
-	s = s[:end]
-	for _, closer := range []string{"}}", "%}", "#}"} {
-		if j := strings.Index(s, closer); j >= 0 {
-			s = s[:j+2]
-			break
-		}
-	}
-	if len(s) > 60 {
-		s = s[:60] + "…"
-	}
-	return "`" + s + "`"
+// plainText is what Jinja2 renders from a file without a template construct:
+// the file, without its last line break (keep_trailing_newline=False).
+func plainText(src *source) *renderedText {
+	st := newRenderState(src, nil)
+	st.constructs = []construct{{kind: dataConstruct, end: len(src.text), text: src.text}}
+	st.trace.boundary(0)
+	_, _ = st.trace.WriteString(strings.TrimSuffix(src.text, "\n"))
+	st.trace.finish()
+	return st.result()
 }
 
-// htmlEscape is markupsafe.escape, which Jinja2's autoescape applies to output.
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#39;", `"`, "&#34;").Replace(s)
+// parseTemplate parses src; a panic inside gonja's parser becomes an error.
+func parseTemplate(src *source) (tpl *exec.Template, out *Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			tpl, out = nil, &Error{Line: 1, Column: 1, Msg: fmt.Sprintf(
+				"mcptls cannot parse this template (%v): the gateway's Jinja2 may read it (an empty {%% raw %%} block is one such case); write the construct another way", r)}
+		}
+	}()
+	tpl, err := exec.NewTemplate(templateName, jinjaConfig(), &onlyRoot{text: src.text}, jinjaEnvironment())
+	if err != nil {
+		return nil, templateSyntaxError(src, err)
+	}
+	return tpl, nil
+}
+
+// execute runs the template; a panic inside gonja becomes an error at the
+// construct being rendered.
+func (st *renderState) execute(tpl *exec.Template) (out *Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = st.errorAt(st.trace.current, fmt.Sprintf("mcptls cannot render this template construct (%v); the gateway's Jinja2 may read it, so check the file with it", r))
+		}
+	}()
+	err := tpl.Execute(st.trace, exec.NewContext(st.context()))
+	if err == nil {
+		st.trace.finish()
+		return nil
+	}
+	if st.limitHit != "" {
+		return st.errorAt(st.trace.current, st.limitHit)
+	}
+	return st.errorAt(st.trace.current, "template error: "+st.runtimeMessage(err)+"; the gateway's Jinja2 raises it while rendering the file and refuses the file")
+}
+
+// pythonError finds an error message in Python's words (ours: TypeError: …).
+var pythonError = regexp.MustCompile(`\b[A-Z][A-Za-z]*(Error|NotFound): [^\n]*$`)
+
+// runtimeMessage is the root message of a render error without gonja's
+// "unable to evaluate ..." wrapping, which repeats at every level.
+func (st *renderState) runtimeMessage(err error) string {
+	msg := err.Error()
+	if strings.Contains(msg, "Can't use getattr on None") || strings.Contains(msg, "Can't use Getitem on None") {
+		return "UndefinedError: " + st.lastMissing() + " is undefined, so it has no attribute or item to read"
+	}
+	if m := pythonError.FindString(msg); m != "" {
+		msg = m
+	} else if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	return msg
+}
+
+var syntaxLine = regexp.MustCompile(`^(.*) \(Line: \d+ Col: \d+, near "(?s:.*)"\)$`)
+
+// templateSyntaxError positions a parse error as Jinja2 reports
+// TemplateSyntaxError: the gateway refuses the whole file.
+func templateSyntaxError(src *source, err error) *Error {
+	var se *gparser.SyntaxError
+	msg := err.Error()
+	line, col := 1, 1
+	if errors.As(err, &se) {
+		msg = se.Message
+		if se.Line > 0 {
+			line, col = se.Line, se.Column
+		}
+		if col < 1 {
+			col = 1
+		}
+	} else if m := syntaxLine.FindStringSubmatch(msg); m != nil {
+		msg = m[1]
+	}
+	if i := strings.LastIndex(msg, "TemplateNotFound: "); i >= 0 {
+		msg = msg[i:]
+	}
+	if line == 1 && src.bom && col > 1 {
+		col--
+	}
+	return &Error{Line: line, Column: col, Msg: "template syntax error: " + strings.TrimSuffix(msg, ".") +
+		"; the gateway's Jinja2 refuses the file (TemplateSyntaxError): fix the template, or wrap literal braces in {% raw %}…{% endraw %}"}
 }

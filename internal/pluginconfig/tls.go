@@ -56,10 +56,10 @@ func (p *parser) clientTLS(n *node, at string) *ClientTLS {
 	}
 	files, fs := p.tlsFiles(n, at)
 	t := &ClientTLS{TLSFiles: files, Verify: true, CheckHostname: true}
-	if v, _, ok := fs.boolean("verify"); ok {
+	if v, ok := fs.boolean("verify"); ok {
 		t.Verify = v
 	}
-	if v, _, ok := fs.boolean("check_hostname"); ok {
+	if v, ok := fs.boolean("check_hostname"); ok {
 		t.CheckHostname = v
 	}
 	return t
@@ -71,7 +71,7 @@ func (p *parser) grpcClientTLS(n *node, at string) *GRPCClientTLS {
 	}
 	files, fs := p.tlsFiles(n, at)
 	t := &GRPCClientTLS{TLSFiles: files, Verify: true}
-	if v, _, ok := fs.boolean("verify"); ok {
+	if v, ok := fs.boolean("verify"); ok {
 		t.Verify = v
 	}
 	return t

@@ -23,26 +23,31 @@ func (p Plugin) Transport() string {
 	return ""
 }
 
-// Endpoint is the TCP host and port the gateway connects to, from the MCP URL
-// or the gRPC target; ok is false for sockets, STDIO and native plugins.
-func (p Plugin) Endpoint() (host string, port int, ok bool) {
+// Endpoint is where the gateway connects over the network, from the MCP URL
+// or the gRPC target; ok is false for sockets (mcp.uds, grpc.uds,
+// unix_socket), STDIO and native plugins.
+func (p Plugin) Endpoint() (Endpoint, bool) {
 	switch {
 	case p.MCP != nil && p.MCP.URLInfo != nil && p.MCP.UDS == "":
-		return p.MCP.URLInfo.Host, p.MCP.URLInfo.Port, p.MCP.URLInfo.Host != ""
-	case p.GRPC != nil && p.GRPC.UDS == "" && p.GRPC.Host != "":
-		return p.GRPC.Host, p.GRPC.Port, true
+		return p.MCP.URLInfo.endpoint(), true
+	case p.GRPC != nil && p.GRPC.UDS == "" && p.GRPC.Endpoint != nil:
+		return *p.GRPC.Endpoint, true
 	}
-	return "", 0, false
+	return Endpoint{}, false
 }
 
 // TLSEnabled is true when the gateway talks TLS to the plugin today: an
-// https/wss MCP URL, or a gRPC TCP target.
+// https/wss MCP URL, or a gRPC target.
 func (p Plugin) TLSEnabled() bool { return p.MCP.TLSEnabled() || p.GRPC.TLSEnabled() }
 
-// NeedsServerCert is true for an external plugin the gateway reaches over
-// TLS: MCP at an https/wss URL, or gRPC at a TCP target. Plain-http URLs, Unix
-// sockets and STDIO run without TLS.
-func (p Plugin) NeedsServerCert() bool { return p.External() && p.TLSEnabled() }
+// NeedsServerCert is true for an external plugin whose endpoint a server
+// certificate serves (Endpoint.CarriesCertificate): MCP at an https/wss URL,
+// gRPC at a TCP target. Plain-http URLs, sockets and STDIO run without TLS.
+// These are the plugins of tls_plugins, each one mcptls_plugin_cert accepts.
+func (p Plugin) NeedsServerCert() bool {
+	e, ok := p.Endpoint()
+	return p.External() && ok && e.CarriesCertificate()
+}
 
 // SocketPath is the Unix socket the gateway connects to, if any.
 func (p Plugin) SocketPath() string {

@@ -16,6 +16,7 @@ func (p *parser) unixSocket(n *node, at string) *UnixSocket {
 	u := &UnixSocket{}
 	path, pathNode := fs.requiredStr("path", "write the socket's absolute path")
 	u.Path = path
+	p.decides(n.get("path"), fs.at+"path")
 	fs.integer("reconnect_attempts")
 	fs.number("reconnect_delay")
 	fs.number("timeout")

@@ -60,11 +60,6 @@ func mustCIDRs(cidrs ...string) []*net.IPNet {
 // SSRFSetting is the gateway's switch for blocking private and loopback IPs.
 const SSRFSetting = "PLUGINS_SSRF_PROTECTION_ENABLED"
 
-// ParseURL applies the rules the gateway always applies (every rule but SSRF
-// protection, which depends on its setting). Messages never repeat the URL's
-// credentials.
-func ParseURL(raw string) (URLInfo, error) { return checkURL(raw, false) }
-
 // checkURL is validate_url; ssrf is PLUGINS_SSRF_PROTECTION_ENABLED.
 func checkURL(raw string, ssrf bool) (URLInfo, error) {
 	fail := func(problem, gateway, fix string) (URLInfo, error) {
@@ -175,10 +170,4 @@ func ssrfBlockedIP(ip net.IP) bool {
 		}
 	}
 	return false
-}
-
-// IsSSRFBlocked reports a host the gateway refuses while SSRF protection is on.
-func IsSSRFBlocked(host string) bool {
-	ip := parseIPv4(host)
-	return ip != nil && ssrfBlockedIP(ip)
 }

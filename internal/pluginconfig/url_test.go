@@ -17,7 +17,7 @@ func TestURLRules(t *testing.T) {
 		{"https://h/mcp?q=a b", URLInfo{Scheme: "https", Host: "h", Port: 443}},
 	}
 	for _, c := range ok {
-		got, err := ParseURL(c.raw)
+		got, err := checkURL(c.raw, false)
 		if err != nil || got != c.want {
 			t.Errorf("%s: got %+v, %v", c.raw, got, err)
 		}
@@ -38,7 +38,7 @@ func TestURLRules(t *testing.T) {
 		"https://" + strings.Repeat("a", 2040) + "/": "maximum length of 2048",
 	}
 	for raw, want := range refused {
-		_, err := ParseURL(raw)
+		_, err := checkURL(raw, false)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: got %v, want %q", raw, err, want)
 		}

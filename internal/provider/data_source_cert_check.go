@@ -34,12 +34,12 @@ var certResultAttrTypes = map[string]attr.Type{
 }
 
 type certCheckModel struct {
-	Directory    types.String `tfsdk:"directory"`
-	PEMs         types.Map    `tfsdk:"pems"`
-	WarningDays  types.Int64  `tfsdk:"warning_days"`
-	Certificates types.Map    `tfsdk:"certificates"`
-	MinDaysLeft  types.Int64  `tfsdk:"min_days_left"`
-	Expiring     types.List   `tfsdk:"expiring"`
+	Directory    types.String     `tfsdk:"directory"`
+	PEMs         types.Map        `tfsdk:"pems"`
+	WarningDays  WholeNumberValue `tfsdk:"warning_days"`
+	Certificates types.Map        `tfsdk:"certificates"`
+	MinDaysLeft  types.Int64      `tfsdk:"min_days_left"`
+	Expiring     types.List       `tfsdk:"expiring"`
 }
 
 type certCheckPEM struct {
@@ -91,7 +91,7 @@ func (d *certCheckDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"ca_pem": schema.StringAttribute{Optional: true, MarkdownDescription: "The CA certificates it should chain to (a `ca.crt` or a trust bundle). " +
 						"Required for `client` and `server`; a `ca` defaults to itself."},
 				}}},
-			"warning_days": schema.Int64Attribute{Optional: true, Computed: true, MarkdownDescription: fmt.Sprintf(
+			"warning_days": schema.Int64Attribute{CustomType: WholeNumberType{Unit: "days"}, Optional: true, Computed: true, MarkdownDescription: fmt.Sprintf(
 				"A certificate with fewer whole days left than this is listed in `expiring` and warned about (default %d, as `early_renewal_days`).", certCheckDefaultWarningDays),
 				Validators: []validator.Int64{int64validator.Between(0, 36500)}},
 			"certificates": schema.MapNestedAttribute{Computed: true, MarkdownDescription: "Every certificate checked, by name.",
@@ -199,7 +199,7 @@ func (d *certCheckDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 
 	summary := certcheck.Summarize(results, warningDays)
-	m.WarningDays = types.Int64Value(warningDays)
+	m.WarningDays = newWholeNumberValue(warningDays)
 	m.Certificates = types.MapValueMust(types.ObjectType{AttrTypes: certResultAttrTypes}, values)
 	m.MinDaysLeft = types.Int64PointerValue(summary.MinDaysLeft)
 	m.Expiring = certCheckStrings(summary.Expiring)

@@ -58,8 +58,8 @@ func (d *pluginConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"content": schema.StringAttribute{Optional: true, MarkdownDescription: "The file's text. Exactly one of `path` and `content`."},
 			"ssrf_protection": schema.BoolAttribute{Optional: true, MarkdownDescription: "The gateway's `" + pluginconfig.SSRFSetting + "` (default `true`, as the gateway's): " +
 				"an MCP URL whose host is a private, loopback or link-local IP address is an error. Set `false` only when the gateway runs with `" + pluginconfig.SSRFSetting + "=false`."},
-			"template_env": schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Values for `{{ env.NAME }}` in the file: the gateway renders the file as a Jinja2 template with its environment before parsing it. " +
-				"A name missing here, or any other template construct, is an error at its line and column."},
+			"template_env": schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "The gateway's environment as its config template sees it (`env`): the gateway renders the file as a Jinja2 template before parsing it, and so does the data source. " +
+				"A name missing here renders empty, as on the gateway, with a warning; it is an error where it empties a URL, target, transport or port."},
 			"plugins": schema.ListAttribute{Computed: true, ElementType: pluginObjectType, MarkdownDescription: "Every plugin, in file order. " + pluginObjectDoc},
 			"external_plugins": schema.MapAttribute{Computed: true, ElementType: pluginObjectType,
 				MarkdownDescription: "The `kind: external` plugins by name, whatever their transport; each is a plugin object as in `plugins`."},
@@ -153,8 +153,8 @@ func pluginObject(p pluginconfig.Plugin) attr.Value {
 		"proto": types.StringNull(), "url": types.StringNull(), "url_scheme": types.StringNull(), "url_host": types.StringNull(),
 		"url_port": types.Int64Null(), "script": types.StringNull(), "uds": optional(p.SocketPath()), "grpc_target": types.StringNull(),
 	}
-	if host, port, ok := p.Endpoint(); ok {
-		values["host"], values["port"] = types.StringValue(host), types.Int64Value(int64(port))
+	if e, ok := p.Endpoint(); ok && e.Host() != "" {
+		values["host"], values["port"] = types.StringValue(e.Host()), types.Int64Value(int64(e.Port))
 	}
 	if m := p.MCP; m != nil {
 		values["proto"], values["url"], values["script"] = optional(m.Proto), optional(m.URL), optional(m.Script)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -27,15 +28,15 @@ func testdata(t *testing.T, name string) string {
 	return p
 }
 
-// TestAccPluginConfig_transports reads a file with every transport and issues
-// one certificate per plugin that needs one. The harness cannot hold for_each
-// instances (its state shim takes only numeric indexes), so this uses count;
+// certPerTLSPlugin is a configuration that reads a config (source is its
+// path or content argument) and issues mcptls_plugin_cert.p[i] for each of
+// its tls_plugins, in name order. The harness cannot hold for_each instances
+// (its state shim takes only numeric indexes), so this uses count;
 // TestEndToEndForEach runs the real for_each.
-func TestAccPluginConfig_transports(t *testing.T) {
-	t.Parallel()
-	config := fmt.Sprintf(`
+func certPerTLSPlugin(source string) string {
+	return fmt.Sprintf(`
 data "mcptls_plugin_config" "gw" {
-  path = %q
+  %s
 }
 %s
 locals {
@@ -50,9 +51,17 @@ resource "mcptls_plugin_cert" "p" {
   ca_private_key_pem = mcptls_ca.ca.private_key_pem
   key_algorithm      = "ECDSA"
 }
+`, source, caConfig)
+}
+
+// TestAccPluginConfig_transports reads a file with every transport and issues
+// one certificate per plugin that needs one.
+func TestAccPluginConfig_transports(t *testing.T) {
+	t.Parallel()
+	config := certPerTLSPlugin(fmt.Sprintf("path = %q", testdata(t, "transports.yaml"))) + `
 output "env" { value = { for c in mcptls_plugin_cert.p : c.name => c.server_env } }
 output "health" { value = { for c in mcptls_plugin_cert.p : c.name => c.health_port } }
-`, testdata(t, "transports.yaml"), caConfig)
+`
 	ds := "data.mcptls_plugin_config.gw"
 	plugin := func(name string) tfjsonpath.Path { return tfjsonpath.New("external_plugins").AtMapKey(name) }
 	resource.Test(t, resource.TestCase{
@@ -109,6 +118,43 @@ output "health" { value = { for c in mcptls_plugin_cert.p : c.name => c.health_p
 	})
 }
 
+// TestAccPluginConfig_everyEndpointIssues: every plugin the data source puts
+// in tls_plugins gets its certificate from mcptls_plugin_cert, for every target
+// form grpcio reads (ipv4: lists, dns:, ipv6:) and a host with `_`; its SANs
+// name each address.
+func TestAccPluginConfig_everyEndpointIssues(t *testing.T) {
+	t.Parallel()
+	yaml := "plugins:\n" +
+		"  - {name: V4, kind: external, grpc: {target: \"ipv4:10.0.0.7:50051,10.0.0.8:50051\"}}\n" +
+		"  - {name: Dns, kind: external, grpc: {target: \"dns:///grpc.example.com:50052\"}}\n" +
+		"  - {name: V6, kind: external, grpc: {target: \"ipv6:[fd00::7]:50053\"}}\n" +
+		"  - {name: Under, kind: external, mcp: {proto: STREAMABLEHTTP, url: \"https://my_plugin:8443/mcp\"}}\n" +
+		"  - {name: Sock, kind: external, grpc: {target: \"unix:///run/p.sock\"}}\n"
+	config := certPerTLSPlugin("content = "+hclString(yaml)) + `
+output "ports" { value = { for c in mcptls_plugin_cert.p : c.name => c.server_port } }
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				// The unix: target loads, and gets no certificate (no TLS on a socket).
+				statecheck.ExpectKnownValue("data.mcptls_plugin_config.gw", tfjsonpath.New("tls_plugins"), knownvalue.MapSizeExact(4)),
+				statecheck.ExpectKnownOutputValue("ports", knownvalue.MapExact(map[string]knownvalue.Check{
+					"V4": knownvalue.Int64Exact(50051), "Dns": knownvalue.Int64Exact(50052), "V6": knownvalue.Int64Exact(50053), "Under": knownvalue.Int64Exact(8443),
+				})),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkSANs("mcptls_plugin_cert.p.0", "Dns,grpc.example.com,localhost,mcp-plugin-Dns", ""),
+				checkSANs("mcptls_plugin_cert.p.1", "localhost,mcp-plugin-Under,my_plugin,Under", ""),
+				checkSANs("mcptls_plugin_cert.p.2", "localhost,mcp-plugin-V4,V4", "10.0.0.7,10.0.0.8"),
+				checkSANs("mcptls_plugin_cert.p.3", "localhost,mcp-plugin-V6,V6", "fd00::7"),
+			),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
+
 // TestAccPluginConfig_ssrf: the gateway's own file uses loopback IPs, which its
 // default SSRF protection refuses; with the switch off it loads, and its plain
 // http plugins need no certificate.
@@ -153,7 +199,7 @@ func TestAccPluginConfig_templates(t *testing.T) {
 			},
 			{
 				Config:      configInput(yaml),
-				ExpectError: regexp.MustCompile(`(?s)line 6, column 21: env.PLUGIN_HOST is not in template_env`),
+				ExpectError: regexp.MustCompile(`(?s)line 6, column 24: env.PLUGIN_HOST is not in template_env`),
 			},
 		},
 	})
@@ -204,8 +250,21 @@ func parityDataSource(name string, c parity.Case) string {
 	for k, v := range c.Options.TemplateEnv {
 		env = append(env, fmt.Sprintf("%q = %q", k, v))
 	}
-	return fmt.Sprintf("data \"mcptls_plugin_config\" %q {\n  content = %s\n  ssrf_protection = %v\n  template_env = { %s }\n}\n",
-		name, hclString(c.Text), c.Options.SSRFProtection, strings.Join(env, ", "))
+	source := "content = " + hclString(c.Text)
+	if !hclCarries(c.Text) {
+		// A byte-order mark, CR, NUL or bytes that are not UTF-8: read the file itself.
+		abs, _ := filepath.Abs(filepath.Join("../pluginconfig/testdata/parity", c.File))
+		source = fmt.Sprintf("path = %q", abs)
+	}
+	return fmt.Sprintf("data \"mcptls_plugin_config\" %q {\n  %s\n  ssrf_protection = %v\n  template_env = { %s }\n}\n",
+		name, source, c.Options.SSRFProtection, strings.Join(env, ", "))
+}
+
+// hclCarries reports whether a quoted HCL string holds text byte for byte.
+func hclCarries(text string) bool {
+	return utf8.ValidString(text) && !strings.ContainsFunc(text, func(r rune) bool {
+		return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || r == '\ufeff' || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029
+	})
 }
 
 // hclString quotes text for HCL: Go's quoting, with HCL's template

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	eschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
@@ -35,7 +36,10 @@ var (
 // newEphemeralCert makes the ephemeral twin of a managed certificate resource.
 func newEphemeralCert(newResource func() resource.Resource, description string) func() ephemeral.EphemeralResource {
 	return func() ephemeral.EphemeralResource {
-		r := newResource().(*certResource)
+		r, ok := newResource().(*certResource)
+		if !ok {
+			panic("newEphemeralCert takes a certificate resource") // a programming error, at provider start
+		}
 		s := r.kind.schema()
 		e := &ephemeralCert{kind: r.kind, defaults: map[string]attr.Value{}}
 		e.schema = eschema.Schema{MarkdownDescription: description, Attributes: map[string]eschema.Attribute{}}
@@ -141,31 +145,66 @@ func (e *ephemeralCert) config(ctx context.Context, config tfsdk.Config) (certMo
 	return m, diags
 }
 
-// ValidateConfig runs the managed resource's own checks.
+// ValidateConfig runs the managed resource's own checks. Terraform runs it
+// again when values become known at apply and then shows its diagnostics
+// without the block or attribute, so each one names them in its text.
 func (e *ephemeralCert) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
 	cfg, diags := e.config(ctx, req.Config)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
+	if !diags.HasError() {
+		diags.Append(validateCert(cfg)...)
 	}
-	resp.Diagnostics.Append(validateCert(cfg)...)
+	resp.Diagnostics.Append(located(diags, e.block())...)
 }
 
-// Open issues the certificate: every run gets a new one.
+func (e *ephemeralCert) block() string { return "ephemeral \"mcptls_" + e.kind.typeSuffix + "\"" }
+
+// Open issues the certificate: every run gets a new one. Terraform shows
+// Open's diagnostics without the block or attribute they point at, so each
+// one names them in its text.
 func (e *ephemeralCert) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	m, diags := e.config(ctx, req.Config)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
+	var diags diag.Diagnostics
+	defer func() { resp.Diagnostics.Append(located(diags, e.block())...) }()
+	m, d := e.config(ctx, req.Config)
+	if diags.Append(d...); d.HasError() {
 		return
 	}
 	cfg, _ := e.config(ctx, req.Config)
-	if resp.Diagnostics.Append(validateCert(cfg)...); resp.Diagnostics.HasError() {
+	if diags.Append(validateCert(cfg)...); diags.HasError() {
 		return
 	}
 	if leaf := m.leafFields(); leaf != nil {
 		leaf.planTrustBundle(cfg.leafFields())
 	}
-	resp.Diagnostics.Append(m.derive(cfg)...)
-	if resp.Diagnostics.Append(issue(ctx, "ephemeral "+e.kind.typeSuffix, m, cfg, e.now())...); resp.Diagnostics.HasError() {
+	diags.Append(m.derive(cfg)...)
+	if diags.Append(issue(ctx, "ephemeral "+e.kind.typeSuffix, m, cfg, e.now())...); diags.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, m)...)
+	diags.Append(resp.Result.Set(ctx, m)...)
+}
+
+// located puts where a diagnostic points into its text: the block, and the
+// attribute when it has one ("ephemeral \"mcptls_plugin_cert\", argument
+// ca_private_key_pem: no PEM block found").
+func located(diags diag.Diagnostics, block string) diag.Diagnostics {
+	out := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		wp, ok := d.(diag.DiagnosticWithPath)
+		if !ok || wp.Path().Equal(path.Empty()) {
+			detail := block + ": " + d.Detail()
+			if d.Severity() == diag.SeverityError {
+				out.AddError(d.Summary(), detail)
+			} else {
+				out.AddWarning(d.Summary(), detail)
+			}
+			continue
+		}
+		// The path stays too: where Terraform does show it, it is shown.
+		detail := block + ", argument " + wp.Path().String() + ": " + d.Detail()
+		if d.Severity() == diag.SeverityError {
+			out.AddAttributeError(wp.Path(), d.Summary(), detail)
+		} else {
+			out.AddAttributeWarning(wp.Path(), d.Summary(), detail)
+		}
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
+	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
 	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig"
 	"github.com/mcptls/terraform-provider-mcptls/internal/yamlrender"
 )
@@ -22,81 +23,52 @@ import (
 // attributes are all optional, hence dynamic (an object parameter would make
 // every attribute required).
 
-type pluginConfigTLSYAMLFunction struct{}
-
-func newPluginConfigTLSYAMLFunction() function.Function { return pluginConfigTLSYAMLFunction{} }
-
-// Argument positions, for errors.
-const (
-	argContent = iota
-	argCertDir
-	argOptions
-)
-
-func (pluginConfigTLSYAMLFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "plugin_config_tls_yaml"
-}
-
-func (pluginConfigTLSYAMLFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
-		Summary: "The gateway's config.yaml with mcp.tls and grpc.tls filled in for every plugin reached over TLS.",
-		Description: "Returns content with a `tls:` block added to every external plugin the gateway reaches over TLS: `mcp.tls` for MCP at an https or wss URL without uds, " +
+func newPluginConfigTLSYAMLFunction() function.Function {
+	return adapter{
+		name:    "plugin_config_tls_yaml",
+		summary: "The gateway's config.yaml with mcp.tls and grpc.tls filled in for every plugin reached over TLS.",
+		description: "Returns content with a `tls:` block added to every external plugin the gateway reaches over TLS: `mcp.tls` for MCP at an https or wss URL without uds, " +
 			"`grpc.tls` for gRPC at a target. The blocks point at <cert_dir>/gateway/ as client_env and grpc_client_env do. Everything else is kept byte for byte: " +
-			"comments, order, quoting, anchors, `{{ env.NAME }}` templates, other plugins and settings. A file the gateway would refuse is an error naming its line and column.",
-		Parameters: []function.Parameter{
+			"comments, order, quoting, anchors, Jinja2 templates, other plugins and settings. A file the gateway would refuse is an error naming its line and column.",
+		params: []function.Parameter{
 			function.StringParameter{Name: "content", Description: "The gateway's plugin config.yaml, e.g. file(\"plugins/config.yaml\")."},
 			yamlCertDirParam,
 		},
-		VariadicParameter: function.DynamicParameter{Name: "options", AllowNullValue: true, Description: "At most one object (or null), every attribute optional: " +
+		variadic: function.DynamicParameter{Name: "options", AllowNullValue: true, Description: "At most one object (or null), every attribute optional: " +
 			"verify (bool, default true) and check_hostname (bool, default true) for the mcp.tls blocks; " +
 			"existing_tls (\"error\" (default), \"keep\" or \"replace\"): what to do with a tls block a plugin already has that differs from mcptls's (a block equal to it is left alone); " +
 			"ssrf_protection (bool, default true) and template_env (map of strings) read the file as the data source mcptls_plugin_config does. " +
 			"Templates stay in the output as written; template_env only lets mcptls read the file. " +
 			"On OpenTofu (1.12.6) omit options or pass {}: it does not call a function with a literal null here and plans the result as unknown on every plan."},
-		Return: function.StringReturn{},
-	}
-}
-
-func (pluginConfigTLSYAMLFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	var content, certDir string
-	var options types.Tuple
-	if resp.Error = req.Arguments.Get(ctx, &content, &certDir, &options); resp.Error != nil {
-		return
-	}
-	opts, known, ferr := readTLSOptions(options)
-	if ferr != nil {
-		resp.Error = ferr
-		return
-	}
-	if !known {
-		resp.Error = resp.Result.Set(ctx, types.StringUnknown())
-		return
-	}
-	out, err := yamlrender.AddTLS(content, certDir, opts)
-	var argErr *yamlrender.ArgError
-	switch {
-	case err == nil:
-		resp.Error = resp.Result.Set(ctx, out)
-	case errors.As(err, &argErr) && argErr.Arg == "cert_dir":
-		resp.Error = function.NewArgumentFuncError(argCertDir, err.Error())
-	case errors.As(err, &argErr):
-		resp.Error = function.NewArgumentFuncError(argOptions, "options."+err.Error())
-	default:
-		resp.Error = function.NewArgumentFuncError(argContent, contentError(err))
+		ret: function.StringReturn{},
+		run: func(_ context.Context, a arguments) (any, error) {
+			opts, known, err := readTLSOptions(a.variadicValues())
+			if err != nil {
+				return nil, err
+			}
+			if !known {
+				return types.StringUnknown(), nil
+			}
+			out, err := yamlrender.AddTLS(a.str("content"), a.str("cert_dir"), opts)
+			if err != nil && envmap.FieldOf(err) == "" {
+				return nil, &envmap.FieldError{Field: "content", Err: contentError(err)}
+			}
+			return out, err
+		},
 	}
 }
 
 // contentError words the problems of a config text, one per line.
-func contentError(err error) string {
+func contentError(err error) error {
 	problems, ok := pluginconfig.AsProblems(err)
 	if !ok {
-		return "content: " + err.Error()
+		return fmt.Errorf("content: %w", err)
 	}
 	lines := make([]string, len(problems))
 	for i, p := range problems {
 		lines[i] = "content: " + p.Error()
 	}
-	return strings.Join(lines, "\n")
+	return errors.New(strings.Join(lines, "\n"))
 }
 
 var tlsOptionNames = []string{"check_hostname", "existing_tls", "ssrf_protection", "template_env", "verify"}
@@ -105,17 +77,16 @@ var tlsOptionNames = []string{"check_hostname", "existing_tls", "ssrf_protection
 // them is not known yet (the result is then unknown too). Terraform does not
 // call a function with a value that is not wholly known unless the parameter
 // allows it; this does not rely on that.
-func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.FuncError) {
+func readTLSOptions(elems []attr.Value) (yamlrender.Options, bool, error) {
 	opts := yamlrender.DefaultOptions()
-	elems := options.Elements()
 	if len(elems) > 1 {
-		return opts, false, function.NewArgumentFuncError(argOptions+1, fmt.Sprintf("options: give at most one options object, got %d arguments after cert_dir", len(elems)))
+		return opts, false, &envmap.FieldError{Field: "options[1]", Err: fmt.Errorf("options: give at most one options object, got %d arguments after cert_dir", len(elems))}
 	}
 	if len(elems) == 0 {
 		return opts, true, nil
 	}
-	fail := func(format string, args ...any) (yamlrender.Options, bool, *function.FuncError) {
-		return opts, false, function.NewArgumentFuncError(argOptions, fmt.Sprintf(format, args...))
+	fail := func(format string, args ...any) (yamlrender.Options, bool, error) {
+		return opts, false, &envmap.FieldError{Field: "options", Err: fmt.Errorf(format, args...)}
 	}
 	v := elems[0]
 	if d, ok := v.(types.Dynamic); ok {
@@ -129,7 +100,7 @@ func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.Fu
 	}
 	attrs, ok := attributes(v)
 	if !ok {
-		return fail("options must be an object such as { check_hostname = false }, got %s", v.Type(context.Background()))
+		return fail("options must be an object such as { check_hostname = false }, got %s", describe(v))
 	}
 	names := make([]string, 0, len(attrs))
 	for name := range attrs {
@@ -148,7 +119,7 @@ func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.Fu
 		case "verify", "check_hostname", "ssrf_protection":
 			b, ok := a.(basetypes.BoolValue)
 			if !ok {
-				return fail("options.%s must be true or false, got %s", name, a.Type(context.Background()))
+				return fail("options.%s must be true or false, got %s", name, describe(a))
 			}
 			switch name {
 			case "verify":
@@ -161,13 +132,13 @@ func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.Fu
 		case "existing_tls":
 			s, ok := a.(basetypes.StringValue)
 			if !ok {
-				return fail("options.existing_tls must be \"error\", \"keep\" or \"replace\", got %s", a.Type(context.Background()))
+				return fail("options.existing_tls must be \"error\", \"keep\" or \"replace\", got %s", describe(a))
 			}
 			opts.Existing = yamlrender.Existing(s.ValueString())
 		case "template_env":
 			env, ok := attributes(a)
 			if !ok {
-				return fail("options.template_env must be a map of strings, got %s", a.Type(context.Background()))
+				return fail("options.template_env must be a map of strings, got %s", describe(a))
 			}
 			opts.Config.TemplateEnv = map[string]string{}
 			for k, ev := range env {
@@ -176,7 +147,7 @@ func readTLSOptions(options types.Tuple) (yamlrender.Options, bool, *function.Fu
 				}
 				s, ok := ev.(basetypes.StringValue)
 				if !ok || s.IsNull() {
-					return fail("options.template_env.%s must be a string (quote it), got %s", k, ev.Type(context.Background()))
+					return fail("options.template_env.%s must be a string (quote it), got %s", k, describe(ev))
 				}
 				opts.Config.TemplateEnv[k] = s.ValueString()
 			}
@@ -196,4 +167,33 @@ func attributes(v attr.Value) (map[string]attr.Value, bool) {
 		return o.Elements(), true
 	}
 	return nil, false
+}
+
+// describe names what a value is, as a user wrote it: "a string", not
+// basetypes.StringType.
+func describe(v attr.Value) string {
+	if d, ok := v.(basetypes.DynamicValue); ok {
+		if d.IsNull() || d.IsUnderlyingValueNull() {
+			return "null"
+		}
+		v = d.UnderlyingValue()
+	}
+	if v.IsNull() {
+		return "null"
+	}
+	switch v.(type) {
+	case basetypes.StringValue:
+		return "a string"
+	case basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value:
+		return "a number"
+	case basetypes.BoolValue:
+		return "a bool"
+	case basetypes.ListValue, basetypes.TupleValue, basetypes.SetValue:
+		return "a list"
+	case basetypes.MapValue:
+		return "a map"
+	case basetypes.ObjectValue:
+		return "an object"
+	}
+	return fmt.Sprintf("a %T", v)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig"
@@ -34,9 +34,6 @@ func loads(check func(f *pluginconfig.File) error) knownvalue.Check {
 
 func TestAccYAMLBlockFunctions(t *testing.T) {
 	t.Parallel()
-	argError := func(index, name, says string) *regexp.Regexp {
-		return regexp.MustCompile(`(?s)(argument ` + index + `|"` + name + `" parameter).*` + words(says))
-	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   yamlFunctionsNeed18,
 		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
@@ -151,9 +148,6 @@ func TestAccYAMLPluginConfigTLS(t *testing.T) {
 	conflict := "plugins:\n  - name: A\n    kind: external\n    mcp:\n      proto: STREAMABLEHTTP\n      url: https://a.example.com/mcp\n      tls: {verify: false}\n"
 	replace := yamlrender.DefaultOptions()
 	replace.Existing = yamlrender.ExistingReplace
-	argError := func(index, name, says string) *regexp.Regexp {
-		return regexp.MustCompile(`(?s)(argument ` + index + `|"` + name + `" parameter).*` + words(says))
-	}
 	cfg := func(args string) string {
 		return fmt.Sprintf("output \"x\" { value = provider::mcptls::plugin_config_tls_yaml(%s) }\n", args)
 	}
@@ -206,7 +200,8 @@ output "private_ip" { value = provider::mcptls::plugin_config_tls_yaml("plugins:
 			{Config: cfg(`"plugins: []", "{{ env.CERTS }}"`), ExpectError: argError("2", "cert_dir", "Jinja2 rendering")},
 			{Config: cfg(`"plugins: []", "/c", { existing_tls = "overwrite" }`), ExpectError: argError("3", "options", `options.existing_tls is "overwrite": use "error" (the default), "keep" or "replace"`)},
 			{Config: cfg(`"plugins: []", "/c", { check_hostnames = false }`), ExpectError: argError("3", "options", `options has no attribute "check_hostnames"`)},
-			{Config: cfg(`"plugins: []", "/c", { verify = "false" }`), ExpectError: argError("3", "options", "options.verify must be true or false, got basetypes.StringType")},
+			{Config: cfg(`"plugins: []", "/c", { verify = "false" }`), ExpectError: argError("3", "options", "options.verify must be true or false, got a string")},
+			{Config: cfg(`"plugins: []", "/c", "verify"`), ExpectError: argError("3", "options", "options must be an object such as { check_hostname = false }, got a string")},
 			{Config: cfg(`"plugins: []", "/c", { template_env = { PORT = 8443 } }`), ExpectError: argError("3", "options", "options.template_env.PORT must be a string")},
 			{Config: cfg(`"plugins: []", "/c", "replace"`), ExpectError: argError("3", "options", "options must be an object")},
 			{Config: cfg(`"plugins: []", "/c", {}, {}`), ExpectError: argError("4", "options", "give at most one options object, got 2")},
@@ -219,5 +214,64 @@ output "x" { value = provider::mcptls::plugin_config_tls_yaml(file(%q), "/app/ce
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("x", knownvalue.StringExact(want(noVerify, string(content))))},
 			},
 		},
+	})
+}
+
+// TestAccAllConstructsRoundTrip: the config with every construct (Jinja2
+// filters, conditionals, loops, raw blocks, a keep-chomping block scalar, an
+// ipv4: target, a byte-order mark, CRLF) applies through the data source, and
+// plugin_config_tls_yaml returns it with exactly the tls blocks the
+// unit-tested package adds (which the gateway's Jinja2 and PyYAML read back
+// as the input elsewhere: TestAddTLSToAFileWithEveryConstruct); the data
+// source reads that output with the blocks in place.
+func TestAccAllConstructsRoundTrip(t *testing.T) {
+	t.Parallel()
+	fixture, err := filepath.Abs("../yamlrender/testdata/all-constructs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := yamlrender.DefaultOptions()
+	opts.Config.TemplateEnv = map[string]string{"WITH_DNS": "1"}
+	want, err := yamlrender.AddTLS(string(content), "/app/certs", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`
+locals {
+  env      = { WITH_DNS = "1" }
+  with_tls = provider::mcptls::plugin_config_tls_yaml(file(%q), "/app/certs", { template_env = local.env })
+}
+data "mcptls_plugin_config" "before" {
+  path         = %q
+  template_env = local.env
+}
+data "mcptls_plugin_config" "after" {
+  content      = local.with_tls
+  template_env = local.env
+}
+output "with_tls" { value = local.with_tls }
+output "before" { value = sort(keys(data.mcptls_plugin_config.before.tls_plugins)) }
+output "after" { value = { for name, p in data.mcptls_plugin_config.after.external_plugins : name => p.tls_enabled } }
+`, fixture, fixture)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   yamlFunctionsNeed18,
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("with_tls", knownvalue.StringExact(want)),
+				statecheck.ExpectKnownOutputValue("before", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("Dns"), knownvalue.StringExact("Grpc"), knownvalue.StringExact("Secure"),
+				})),
+				statecheck.ExpectKnownOutputValue("after", knownvalue.MapExact(map[string]knownvalue.Check{
+					"Secure": knownvalue.Bool(true), "Grpc": knownvalue.Bool(true), "Dns": knownvalue.Bool(true), "Plain": knownvalue.Bool(false),
+				})),
+				statecheck.ExpectKnownValue("data.mcptls_plugin_config.before", tfjsonpath.New("plugins"), knownvalue.ListSizeExact(7)),
+			},
+		}},
 	})
 }

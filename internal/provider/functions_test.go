@@ -11,11 +11,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
+// argError matches a function's error on one argument (Terraform names its
+// index, OpenTofu its name) saying says.
+func argError(index, name, says string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)(argument ` + index + `|"` + name + `" parameter).*` + words(says))
+}
+
 func TestAccFunctions(t *testing.T) {
 	t.Parallel()
-	argError := func(index, name, says string) *regexp.Regexp {
-		return regexp.MustCompile(`(?s)(argument ` + index + `|"` + name + `" parameter).*` + words(says))
-	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(version.Must(version.NewVersion("1.8.0")))},
 		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
@@ -55,6 +58,7 @@ output "grpc_client" { value = provider::mcptls::grpc_client_env("/etc/mcp") }`,
 				},
 			},
 			{Config: `output "x" { value = provider::mcptls::server_env("bad/name", "c", "h", 1, 2) }`, ExpectError: argError("1", "name", "cannot be a directory of the certs/mcp tree")},
+			{Config: `output "x" { value = provider::mcptls::server_env(".hidden", "c", "h", 1, 2) }`, ExpectError: argError("1", "name", "starts with `.`, which makes plugins/.hidden a hidden directory")},
 			{Config: `output "x" { value = provider::mcptls::server_env("p", "", "h", 1, 2) }`, ExpectError: argError("2", "cert_dir", "cert_dir must not be empty")},
 			{Config: `output "x" { value = provider::mcptls::server_env("p", "/certs\nPLUGINS_CLIENT_MTLS_VERIFY=false", "h", 1, 2) }`, ExpectError: argError("2", "cert_dir", "contains a control character")},
 			{Config: `output "x" { value = provider::mcptls::server_env("p", "/certs/../etc", "h", 1, 2) }`, ExpectError: argError("2", "cert_dir", "contains `..`")},
@@ -117,6 +121,11 @@ output "mounted" {
 				},
 			},
 			{Config: config + `output "x" { value = provider::mcptls::mounted_env({}, "/a/../b") }`, ExpectError: regexp.MustCompile(`(?s)(argument 2|"mount_dir" parameter).*contains\s+` + "`..`")},
+			// Two entries naming one plugin would write one directory twice.
+			{Config: config + `output "x" {
+  value     = provider::mcptls::files(mcptls_ca.ca, null, { a = mcptls_plugin_cert.p, b = mcptls_plugin_cert.p })
+  sensitive = true
+}`, ExpectError: argError("3", "plugins", `plugins["a"] and plugins["b"] are both plugin "DenyListPlugin"`)},
 			{Config: config}, // a last valid step, so the harness can destroy
 		},
 	})

@@ -305,8 +305,8 @@ func TestAccEncryptedKeys(t *testing.T) {
 						"PLUGINS_SERVER_SSL_KEYFILE_PASSWORD": knownvalue.StringExact("correct horse battery staple"),
 					})),
 					statecheck.ExpectKnownValue("mcptls_gateway_cert.gw", tfjsonpath.New("secret_env"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"PLUGINS_CLIENT_MTLS_KEYFILE_PASSWORD":      knownvalue.StringExact("correct horse battery staple"),
-						"PLUGINS_GRPC_CLIENT_MTLS_KEYFILE_PASSWORD": knownvalue.StringExact("correct horse battery staple"),
+						// No gRPC one: cpex 0.1.3's gRPC client never reads it.
+						"PLUGINS_CLIENT_MTLS_KEYFILE_PASSWORD": knownvalue.StringExact("correct horse battery staple"),
 					})),
 					statecheck.ExpectKnownValue("mcptls_gateway_cert.gw", tfjsonpath.New("client_pem"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)BEGIN CERTIFICATE.*BEGIN ENCRYPTED PRIVATE KEY`))),
 					statecheck.ExpectKnownValue("mcptls_plugin_cert.p", tfjsonpath.New("private_key_passphrase_wo"), knownvalue.Null()),

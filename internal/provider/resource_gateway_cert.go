@@ -61,9 +61,20 @@ func NewGatewayCertResource() resource.Resource {
 	}}
 }
 
-func (m *gatewayModel) fields() *CertFields                { return &m.CertFields }
-func (m *gatewayModel) leafFields() *LeafFields            { return &m.LeafFields }
-func (m *gatewayModel) validate() diag.Diagnostics         { return nil }
+func (m *gatewayModel) fields() *CertFields     { return &m.CertFields }
+func (m *gatewayModel) leafFields() *LeafFields { return &m.LeafFields }
+
+// validate warns that an encrypted gateway key serves MCP plugins only.
+func (m *gatewayModel) validate() diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !m.PrivateKeyPassphraseWO.IsNull() && !m.PrivateKeyPassphraseWO.IsUnknown() {
+		diags.AddAttributeWarning(path.Root("private_key_passphrase_wo"), "An encrypted gateway key serves MCP plugins only",
+			"The gateway's gRPC client (cpex 0.1.3) ignores keyfile_password: it reads no PLUGINS_GRPC_CLIENT_MTLS_KEYFILE_PASSWORD, so with this key every gRPC plugin "+
+				"fails to connect (\"Invalid private key\"), and secret_env holds the MCP client's password only. If the gateway has gRPC plugins, leave "+
+				"private_key_passphrase_wo out, or give the gRPC side an unencrypted key of its own through grpc.tls in the gateway's config.")
+	}
+	return diags
+}
 func (m *gatewayModel) reissuePaths(certModel) []path.Path { return nil }
 
 func (m *gatewayModel) request() (pki.Request, diag.Diagnostics) {

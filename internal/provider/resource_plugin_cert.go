@@ -28,17 +28,17 @@ import (
 type pluginModel struct {
 	CertFields
 	LeafFields
-	Name        types.String `tfsdk:"name"`
-	CommonName  types.String `tfsdk:"common_name"`
-	URL         types.String `tfsdk:"url"`
-	GRPCTarget  types.String `tfsdk:"grpc_target"`
-	DNSNames    types.Set    `tfsdk:"dns_names"`
-	IPAddresses types.Set    `tfsdk:"ip_addresses"`
-	ServerHost  types.String `tfsdk:"server_host"`
-	ServerPort  types.Int64  `tfsdk:"server_port"`
-	SSLCertReqs types.Int64  `tfsdk:"ssl_cert_reqs"`
-	ServerEnv   types.Map    `tfsdk:"server_env"`
-	HealthPort  types.Int64  `tfsdk:"health_port"`
+	Name        types.String     `tfsdk:"name"`
+	CommonName  types.String     `tfsdk:"common_name"`
+	URL         types.String     `tfsdk:"url"`
+	GRPCTarget  types.String     `tfsdk:"grpc_target"`
+	DNSNames    types.Set        `tfsdk:"dns_names"`
+	IPAddresses types.Set        `tfsdk:"ip_addresses"`
+	ServerHost  types.String     `tfsdk:"server_host"`
+	ServerPort  WholeNumberValue `tfsdk:"server_port"`
+	SSLCertReqs WholeNumberValue `tfsdk:"ssl_cert_reqs"`
+	ServerEnv   types.Map        `tfsdk:"server_env"`
+	HealthPort  types.Int64      `tfsdk:"health_port"`
 }
 
 // NewPluginCertResource is mcptls_plugin_cert: one plugin server's certificate.
@@ -89,17 +89,17 @@ func NewPluginCertResource() resource.Resource {
 						Optional:            true, Computed: true, Default: stringdefault.StaticString(envmap.DefaultServerHost),
 						Validators: []validator.String{serverHostValidator},
 					},
-					"server_port": schema.Int64Attribute{
+					"server_port": wholeNumberAttribute("", schema.Int64Attribute{
 						MarkdownDescription: "`PLUGINS_SERVER_PORT` (or `PLUGINS_GRPC_SERVER_PORT`). Default: the explicit port of `url`, else 8000; the port of `grpc_target`. " +
 							"For MCP at most 64535, so the health port (+1000) fits.",
 						Optional: true, Computed: true,
-					},
-					"ssl_cert_reqs": schema.Int64Attribute{
+					}),
+					"ssl_cert_reqs": wholeNumberAttribute("", schema.Int64Attribute{
 						MarkdownDescription: "`PLUGINS_SERVER_SSL_CERT_REQS`: 0 CERT_NONE, 1 CERT_OPTIONAL, 2 CERT_REQUIRED (default, mTLS). " +
 							"For gRPC, `PLUGINS_GRPC_SERVER_SSL_CLIENT_AUTH` `none`, `optional` or `require`.",
 						Optional: true, Computed: true, Default: int64default.StaticInt64(envmap.DefaultSSLCertReqs),
 						Validators: []validator.Int64{int64validator.Between(0, 2)},
-					},
+					}),
 					"server_env": schema.MapAttribute{
 						MarkdownDescription: "The plugin server's env map, with paths under `cert_dir`: for MCP, `PLUGINS_TRANSPORT = \"http\"` (unset, the runtime runs stdio in every container) and `PLUGINS_SERVER_*`; " +
 							"for gRPC, `PLUGINS_GRPC_SERVER_*`.",
@@ -129,36 +129,40 @@ func (m *pluginModel) validate() diag.Diagnostics {
 		}
 	}
 	if known(m.URL) {
-		u, err := pluginconfig.ParseURL(m.URL.ValueString())
+		e, err := pluginconfig.MCPEndpoint(m.URL.ValueString())
 		if err == nil {
-			err = pki.ValidateSANHost(u.Host)
+			err = e.SANCheck()
 		}
 		switch {
 		case err != nil:
 			diags.AddAttributeError(path.Root("url"), "Invalid plugin URL", err.Error())
-		case !u.TLS():
+		case !e.TLS():
 			diags.AddAttributeWarning(path.Root("url"), "Plugin URL without TLS",
-				fmt.Sprintf("The url is %s://, so the gateway connects without TLS, while server_env turns TLS on for the plugin server: they cannot talk. Use https:// in the gateway's config.", u.Scheme))
-		case m.ServerPort.IsNull() && u.ExplicitPort:
-			if err := envmap.ValidatePort(u.Port); err != nil {
+				fmt.Sprintf("The url is %s://, so the gateway connects without TLS, while server_env turns TLS on for the plugin server: they cannot talk. Use https:// in the gateway's config.", e.Scheme))
+		case m.ServerPort.IsNull() && e.ExplicitPort:
+			if err := envmap.ValidatePort(e.Port); err != nil {
 				diags.AddAttributeError(path.Root("url"), "URL port leaves no room for the health port", err.Error()+": set server_port to the port the plugin server listens on")
 			}
 		}
+		if err == nil {
+			hostWarning(&diags, path.Root("url"), e)
+		}
 	}
 	if known(m.GRPCTarget) {
-		host, _, ok := pluginconfig.SplitTarget(m.GRPCTarget.ValueString())
-		var err error
-		if !ok {
-			err = fmt.Errorf("grpc_target %q is not host:port", m.GRPCTarget.ValueString())
-		} else {
-			err = pki.ValidateSANHost(host)
+		e, err := pluginconfig.GRPCEndpoint(m.GRPCTarget.ValueString())
+		if err == nil {
+			err = e.SANCheck()
 		}
 		if err != nil {
 			diags.AddAttributeError(path.Root("grpc_target"), "Invalid gRPC target", err.Error())
+		} else {
+			hostWarning(&diags, path.Root("grpc_target"), e)
 		}
 		if !m.PrivateKeyPassphraseWO.IsNull() {
-			diags.AddAttributeWarning(path.Root("private_key_passphrase_wo"), "gRPC cannot load an encrypted key",
-				"The gateway's gRPC server (cpex 0.1.3) ignores keyfile_password, so it cannot load this encrypted key. Leave private_key_passphrase_wo out for gRPC plugins.")
+			diags.AddAttributeError(path.Root("private_key_passphrase_wo"), "gRPC cannot load an encrypted key",
+				"The plugin's gRPC server (cpex 0.1.3) ignores keyfile_password (it reads no PLUGINS_GRPC_SERVER_SSL_KEYFILE_PASSWORD), "+
+					"so it cannot load an encrypted key and does not start (\"Invalid private key\"). Leave private_key_passphrase_wo out for a gRPC plugin; "+
+					"protect its key file with its permissions (0600) or a secret store.")
 		}
 		if known(m.SSLCertReqs) && m.SSLCertReqs.ValueInt64() == 1 {
 			diags.AddAttributeWarning(path.Root("ssl_cert_reqs"), "gRPC client_auth optional is not enforced",
@@ -180,20 +184,26 @@ func (m *pluginModel) validate() diag.Diagnostics {
 // known is a configured value that is neither null nor unknown.
 func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 
-// endpointHost is the host of url or grpc_target, "" when neither is set.
-func (m *pluginModel) endpointHost() (string, error) {
+// hostWarning says what a host SAN with `_` means for clients.
+func hostWarning(diags *diag.Diagnostics, at path.Path, e pluginconfig.Endpoint) {
+	for _, h := range e.Hosts {
+		if w := pki.SANHostWarning(h); w != "" {
+			diags.AddAttributeWarning(at, "Plugin host is no DNS name", w)
+		}
+	}
+}
+
+// endpoint is url or grpc_target read once; ok is false when neither is set.
+func (m *pluginModel) endpoint() (pluginconfig.Endpoint, bool, error) {
 	switch {
 	case !m.URL.IsNull():
-		u, err := pluginconfig.ParseURL(m.URL.ValueString())
-		return u.Host, err
+		e, err := pluginconfig.MCPEndpoint(m.URL.ValueString())
+		return e, true, err
 	case !m.GRPCTarget.IsNull():
-		host, _, ok := pluginconfig.SplitTarget(m.GRPCTarget.ValueString())
-		if !ok {
-			return "", fmt.Errorf("grpc_target %q is not host:port", m.GRPCTarget.ValueString())
-		}
-		return host, nil
+		e, err := pluginconfig.GRPCEndpoint(m.GRPCTarget.ValueString())
+		return e, true, err
 	}
-	return "", nil
+	return pluginconfig.Endpoint{}, false, nil
 }
 
 func (m *pluginModel) sanInputsKnown() bool {
@@ -206,14 +216,27 @@ func (m *pluginModel) sans() (pki.SANs, diag.Diagnostics) {
 	var dns, ips []string
 	diags.Append(m.DNSNames.ElementsAs(context.Background(), &dns, false)...)
 	diags.Append(m.IPAddresses.ElementsAs(context.Background(), &ips, false)...)
-	host, err := m.endpointHost()
+	e, _, err := m.endpoint()
+	at := path.Root("url")
+	if !m.GRPCTarget.IsNull() {
+		at = path.Root("grpc_target")
+	}
 	if err != nil {
-		diags.AddError("Invalid plugin endpoint", err.Error())
+		diags.AddAttributeError(at, "Invalid plugin endpoint", err.Error())
 		return pki.SANs{}, diags
 	}
-	sans, err := pki.PluginSANs(m.Name.ValueString(), host, dns, ips)
+	// An ipv4:/ipv6: target lists addresses: each one is an IP SAN.
+	for i, h := range e.Hosts {
+		if i > 0 {
+			ips = append(ips, h)
+		}
+	}
+	sans, err := pki.PluginSANs(m.Name.ValueString(), e.Host(), dns, ips)
 	if err != nil { // validation has named the attribute already; this is a backstop
-		diags.AddError("Invalid subject alternative name", err.Error())
+		if m.URL.IsNull() && m.GRPCTarget.IsNull() {
+			at = path.Root("name")
+		}
+		diags.AddAttributeError(at, "Invalid subject alternative name", err.Error())
 	}
 	return sans, diags
 }
@@ -229,7 +252,10 @@ func (m *pluginModel) request() (pki.Request, diag.Diagnostics) {
 }
 
 func (m *pluginModel) derive(config certModel) diag.Diagnostics {
-	cfg := config.(*pluginModel)
+	cfg, ok := config.(*pluginModel)
+	if !ok {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("Internal error", "mcptls_plugin_cert derived from another model")}
+	}
 	m.CommonName = types.StringUnknown()
 	if !m.Name.IsUnknown() {
 		m.CommonName = types.StringValue(pki.PluginCommonNamePrefix + m.Name.ValueString())
@@ -242,42 +268,41 @@ func (m *pluginModel) derive(config certModel) diag.Diagnostics {
 	if m.GRPCTarget.IsUnknown() || m.ServerPort.IsUnknown() || m.CertDir.IsUnknown() || m.Name.IsUnknown() || m.ServerHost.IsUnknown() || m.SSLCertReqs.IsUnknown() {
 		return nil
 	}
-	certDir, name, host := m.CertDir.ValueString(), m.Name.ValueString(), m.ServerHost.ValueString()
-	port, reqs := int(m.ServerPort.ValueInt64()), int(m.SSLCertReqs.ValueInt64())
+	l := envmap.Listener{CertDir: m.CertDir.ValueString(), Plugin: m.Name.ValueString(), Host: m.ServerHost.ValueString(),
+		Port: int(m.ServerPort.ValueInt64()), CertReqs: int(m.SSLCertReqs.ValueInt64())}
 	if grpc {
 		m.HealthPort = types.Int64Null()
-		m.ServerEnv = stringMap(envmap.GRPCServer{CertDir: certDir, Plugin: name, Host: host, Port: port, CertReqs: reqs}.Env())
+		m.ServerEnv = stringMap(envmap.GRPCServer{Listener: l}.Env())
 		return nil
 	}
-	server := envmap.Server{CertDir: certDir, Plugin: name, Host: host, Port: port, CertReqs: reqs}
+	server := envmap.Server{Listener: l}
 	m.HealthPort = types.Int64Value(int64(server.HealthPort()))
 	m.ServerEnv = stringMap(server.Env())
 	return nil
 }
 
 // defaultPort is the explicit port of url, else 8000; the port of grpc_target.
-func (m *pluginModel) defaultPort() types.Int64 {
-	switch {
-	case m.URL.IsUnknown() || m.GRPCTarget.IsUnknown():
-		return types.Int64Unknown()
-	case !m.GRPCTarget.IsNull():
-		if _, port, ok := pluginconfig.SplitTarget(m.GRPCTarget.ValueString()); ok {
-			return types.Int64Value(int64(port))
-		}
-		return types.Int64Value(envmap.DefaultGRPCServerPort)
-	case !m.URL.IsNull():
-		if u, err := pluginconfig.ParseURL(m.URL.ValueString()); err == nil && u.ExplicitPort {
-			return types.Int64Value(int64(u.Port))
-		}
+func (m *pluginModel) defaultPort() WholeNumberValue {
+	if m.URL.IsUnknown() || m.GRPCTarget.IsUnknown() {
+		return WholeNumberValue{Int64Value: types.Int64Unknown()}
 	}
-	return types.Int64Value(envmap.DefaultServerPort)
+	e, ok, err := m.endpoint()
+	switch {
+	case ok && err == nil && e.Transport == pluginconfig.TransportGRPC && !e.Socket:
+		return newWholeNumberValue(int64(e.Port))
+	case !m.GRPCTarget.IsNull():
+		return newWholeNumberValue(envmap.DefaultGRPCServerPort)
+	case ok && err == nil && e.ExplicitPort:
+		return newWholeNumberValue(int64(e.Port))
+	}
+	return newWholeNumberValue(envmap.DefaultServerPort)
 }
 
 func (m *pluginModel) keepIssued(string) {}
 
 func (m *pluginModel) secretEnv(passphrase string) map[string]string {
 	if !m.GRPCTarget.IsNull() {
-		return envmap.GRPCServerPasswordEnv(passphrase)
+		return map[string]string{} // refused in validate: nothing would read it
 	}
 	return envmap.ServerPasswordEnv(passphrase)
 }
@@ -285,7 +310,10 @@ func (m *pluginModel) secretEnv(passphrase string) map[string]string {
 // reissuePaths replaces the certificate only when its effective SANs change, so
 // moving the URL to another port (or spelling a SAN twice) keeps it.
 func (m *pluginModel) reissuePaths(prior certModel) []path.Path {
-	p := prior.(*pluginModel)
+	p, ok := prior.(*pluginModel)
+	if !ok {
+		return nil
+	}
 	var changed []path.Path
 	if !m.URL.Equal(p.URL) {
 		changed = append(changed, path.Root("url"))
@@ -335,7 +363,7 @@ func (m *pluginModel) importFrom(dir string) error {
 	m.DNSNames = stringSetOrNull(extraDNS)
 	m.IPAddresses = stringSetOrNull(ips)
 	m.ServerHost = types.StringValue(envmap.DefaultServerHost)
-	m.ServerPort = types.Int64Value(envmap.DefaultServerPort)
-	m.SSLCertReqs = types.Int64Value(envmap.DefaultSSLCertReqs)
+	m.ServerPort = newWholeNumberValue(envmap.DefaultServerPort)
+	m.SSLCertReqs = newWholeNumberValue(envmap.DefaultSSLCertReqs)
 	return m.importLeaf(dir, filepath.Dir(filepath.Dir(filepath.Clean(dir))))
 }

@@ -63,7 +63,11 @@ func (t WholeNumberType) ValueFromTerraform(ctx context.Context, in tftypes.Valu
 	if err != nil {
 		return nil, err
 	}
-	return WholeNumberValue{Int64Value: v.(basetypes.Int64Value), unit: t.Unit}, nil
+	i, ok := v.(basetypes.Int64Value)
+	if !ok {
+		return nil, fmt.Errorf("whole number: %T is no Int64Value", v)
+	}
+	return WholeNumberValue{Int64Value: i, unit: t.Unit}, nil
 }
 
 // WholeNumberValue is a WholeNumberType value: an Int64 (ValueInt64 and the

@@ -2,7 +2,6 @@ package yamlrender
 
 import (
 	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
-	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
 // The blocks say what the env maps say (package envmap), from the same
@@ -35,9 +34,10 @@ func grpcClientTLS(c envmap.GRPCClient) mapping {
 }
 
 // MCPClientTLS is the `tls:` block a gateway's MCP plugin entry carries under
-// `mcp:`. Present, it replaces PLUGINS_CLIENT_MTLS_* as a whole.
+// `mcp:`. Present, it replaces PLUGINS_CLIENT_MTLS_* as a whole. An error
+// names the field at fault (envmap.FieldError).
 func MCPClientTLS(c envmap.Client) (string, error) {
-	if err := ValidateCertDir(c.CertDir); err != nil {
+	if err := validate(c, map[string]string{"cert_dir": c.CertDir}); err != nil {
 		return "", err
 	}
 	return mapping{{"tls", mcpClientTLS(c)}}.document(), nil
@@ -46,66 +46,59 @@ func MCPClientTLS(c envmap.Client) (string, error) {
 // GRPCClientTLS is the `tls:` block a gateway's gRPC plugin entry carries
 // under `grpc:`. Present, it replaces PLUGINS_GRPC_CLIENT_MTLS_* as a whole.
 func GRPCClientTLS(c envmap.GRPCClient) (string, error) {
-	if err := ValidateCertDir(c.CertDir); err != nil {
+	if err := validate(c, map[string]string{"cert_dir": c.CertDir}); err != nil {
 		return "", err
 	}
 	return mapping{{"tls", grpcClientTLS(c)}}.document(), nil
 }
 
-func checkServer(certDir, plugin, host string) error {
-	if err := pki.ValidatePluginName(plugin); err != nil {
-		return err
-	}
-	if err := ValidateCertDir(certDir); err != nil {
-		return err
-	}
-	return ValidateHost(host)
-}
-
 // ServerSettings is an MCP plugin server's `server_settings:` block. Present,
 // it disables PLUGINS_SERVER_* on that server entirely.
 func ServerSettings(s envmap.Server) (string, error) {
-	if err := checkServer(s.CertDir, s.Plugin, s.Host); err != nil {
-		return "", err
-	}
-	if err := s.Validate(); err != nil {
-		return "", err
-	}
-	l := envmap.Layout{Dir: s.CertDir}
-	return mapping{{"server_settings", mapping{
-		{"host", s.Host},
-		{"port", s.Port},
-		{"tls", mapping{
-			{"certfile", l.PluginCert(s.Plugin)},
-			{"keyfile", l.PluginKey(s.Plugin)},
-			{"ca_bundle", l.PluginCA(s.Plugin)},
-			{"ssl_cert_reqs", s.CertReqs},
-		}},
-	}}}.document(), nil
+	return serverSettings("server_settings", s, s.Listener, entry{"ssl_cert_reqs", s.CertReqs})
 }
 
 // GRPCServerSettings is a gRPC plugin server's `grpc_server_settings:` block,
 // client_auth from ssl_cert_reqs as envmap.ClientAuth maps it. Present, it
 // disables PLUGINS_GRPC_SERVER_* on that server entirely.
 func GRPCServerSettings(s envmap.GRPCServer) (string, error) {
-	if err := checkServer(s.CertDir, s.Plugin, s.Host); err != nil {
+	return serverSettings("grpc_server_settings", s, s.Listener, entry{"client_auth", envmap.ClientAuth(s.CertReqs)})
+}
+
+// serverSettings is what both server blocks share: host, port and the tls
+// files of the plugin; auth is the last tls key, the transport's own.
+func serverSettings(key string, input validator, l envmap.Listener, auth entry) (string, error) {
+	if err := validate(input, map[string]string{"name": l.Plugin, "cert_dir": l.CertDir, "host": l.Host}); err != nil {
 		return "", err
 	}
-	if err := envmap.ValidateGRPCPort(s.Port); err != nil {
-		return "", err
-	}
-	if err := envmap.ValidateCertReqs(s.CertReqs); err != nil {
-		return "", err
-	}
-	l := envmap.Layout{Dir: s.CertDir}
-	return mapping{{"grpc_server_settings", mapping{
-		{"host", s.Host},
-		{"port", s.Port},
+	files := envmap.Layout{Dir: l.CertDir}
+	return mapping{{key, mapping{
+		{"host", l.Host},
+		{"port", l.Port},
 		{"tls", mapping{
-			{"certfile", l.PluginCert(s.Plugin)},
-			{"keyfile", l.PluginKey(s.Plugin)},
-			{"ca_bundle", l.PluginCA(s.Plugin)},
-			{"client_auth", envmap.ClientAuth(s.CertReqs)},
+			{"certfile", files.PluginCert(l.Plugin)},
+			{"keyfile", files.PluginKey(l.Plugin)},
+			{"ca_bundle", files.PluginCA(l.Plugin)},
+			auth,
 		}},
 	}}}.document(), nil
+}
+
+// validator is an envmap input that checks itself.
+type validator interface{ Validate() error }
+
+// validate runs the input's own checks, then refuses a template opener in
+// the text values written into a config the gateway renders as a template.
+func validate(input validator, text map[string]string) error {
+	if err := input.Validate(); err != nil {
+		return err
+	}
+	for _, name := range []string{"name", "cert_dir", "host"} {
+		if value, ok := text[name]; ok {
+			if err := noTemplate(name, value); err != nil {
+				return &envmap.FieldError{Field: name, Err: err}
+			}
+		}
+	}
+	return nil
 }

@@ -140,7 +140,7 @@ var hosts = []string{"127.0.0.1", "0.0.0.0", "::", "localhost", "yes", "plugin.e
 func TestServerSettingsRoundTrip(t *testing.T) {
 	t.Parallel()
 	for i, dir := range certDirs {
-		s := envmap.Server{CertDir: dir, Plugin: "Deny_List.Plugin-1", Host: hosts[i%len(hosts)], Port: 8000 + i, CertReqs: i % 3}
+		s := envmap.Server{Listener: envmap.Listener{CertDir: dir, Plugin: "Deny_List.Plugin-1", Host: hosts[i%len(hosts)], Port: 8000 + i, CertReqs: i % 3}}
 		doc, err := ServerSettings(s)
 		if err != nil {
 			t.Fatal(err)
@@ -149,7 +149,7 @@ func TestServerSettingsRoundTrip(t *testing.T) {
 		doc = "plugins:\n  - name: ReplaceBadWordsPlugin\n    kind: plugins.regex_filter.search_replace.SearchReplacePlugin\n" + doc
 		got := mustParse(t, doc, pluginconfig.DefaultOptions()).ServerSettings
 		env := s.Env()
-		want := pluginconfig.ServerSettings{Host: s.Host, Port: s.Port, TLS: &pluginconfig.ServerTLS{TLSFiles: pluginconfig.TLSFiles{
+		want := pluginconfig.ServerSettings{Listener: pluginconfig.Listener{Host: s.Host, Port: s.Port}, TLS: &pluginconfig.ServerTLS{TLSFiles: pluginconfig.TLSFiles{
 			CertFile: env["PLUGINS_SERVER_SSL_CERTFILE"], KeyFile: env["PLUGINS_SERVER_SSL_KEYFILE"], CABundle: env["PLUGINS_SERVER_SSL_CA_CERTS"]}, SSLCertReqs: s.CertReqs}}
 		if got == nil || got.Host != want.Host || got.Port != want.Port || got.UDS != "" || got.TLS == nil || *got.TLS != *want.TLS {
 			t.Errorf("%q: our parser reads %+v, want %+v\n%s", dir, got, want, doc)
@@ -167,7 +167,7 @@ func TestServerSettingsRoundTrip(t *testing.T) {
 func TestGRPCServerSettingsRoundTrip(t *testing.T) {
 	t.Parallel()
 	for i, dir := range certDirs {
-		s := envmap.GRPCServer{CertDir: dir, Plugin: "OPAPluginFilter", Host: hosts[i%len(hosts)], Port: 50051 + i, CertReqs: i % 3}
+		s := envmap.GRPCServer{Listener: envmap.Listener{CertDir: dir, Plugin: "OPAPluginFilter", Host: hosts[i%len(hosts)], Port: 50051 + i, CertReqs: i % 3}}
 		doc, err := GRPCServerSettings(s)
 		if err != nil {
 			t.Fatal(err)
@@ -194,8 +194,8 @@ func TestBlocksAreExactlyThese(t *testing.T) {
 	t.Parallel()
 	mcp, _ := MCPClientTLS(envmap.Client{CertDir: "/app/certs", Verify: true, CheckHostname: false})
 	grpc, _ := GRPCClientTLS(envmap.GRPCClient{CertDir: "certs/mcp"})
-	server, _ := ServerSettings(envmap.Server{CertDir: "/app/certs", Plugin: "DenyListPlugin", Host: "0.0.0.0", Port: 8000, CertReqs: 2})
-	grpcServer, _ := GRPCServerSettings(envmap.GRPCServer{CertDir: "/app/certs", Plugin: "OPAPluginFilter", Host: "0.0.0.0", Port: 50051, CertReqs: 1})
+	server, _ := ServerSettings(envmap.Server{Listener: envmap.Listener{CertDir: "/app/certs", Plugin: "DenyListPlugin", Host: "0.0.0.0", Port: 8000, CertReqs: 2}})
+	grpcServer, _ := GRPCServerSettings(envmap.GRPCServer{Listener: envmap.Listener{CertDir: "/app/certs", Plugin: "OPAPluginFilter", Host: "0.0.0.0", Port: 50051, CertReqs: 1}})
 	for got, want := range map[string]string{
 		mcp:  "tls:\n  certfile: /app/certs/gateway/client.crt\n  keyfile: /app/certs/gateway/client.key\n  ca_bundle: /app/certs/gateway/ca.crt\n  verify: true\n  check_hostname: false\n",
 		grpc: "tls:\n  certfile: certs/mcp/gateway/client.crt\n  keyfile: certs/mcp/gateway/client.key\n  ca_bundle: certs/mcp/gateway/ca.crt\n  verify: true\n",
@@ -214,28 +214,28 @@ func TestBlocksRefuseValuesThatBreakTheFile(t *testing.T) {
 	t.Parallel()
 	server := func(s envmap.Server) error { _, err := ServerSettings(s); return err }
 	grpcServer := func(s envmap.GRPCServer) error { _, err := GRPCServerSettings(s); return err }
-	ok := envmap.Server{CertDir: "c", Plugin: "p", Host: "h", Port: 8000, CertReqs: 2}
+	ok := envmap.Server{Listener: envmap.Listener{CertDir: "c", Plugin: "p", Host: "h", Port: 8000, CertReqs: 2}}
 	with := func(f func(*envmap.Server)) envmap.Server { s := ok; f(&s); return s }
 	for _, c := range []struct {
-		err  error
-		want string
+		err         error
+		field, want string
 	}{
-		{server(with(func(s *envmap.Server) { s.CertDir = "/certs\nverify: false" })), "control character"},
-		{server(with(func(s *envmap.Server) { s.CertDir = "{{ env.CERTS }}" })), "Jinja2"},
-		{server(with(func(s *envmap.Server) { s.CertDir = "/a/{# b" })), "Jinja2"},
-		{server(with(func(s *envmap.Server) { s.CertDir = "/a/../b" })), "contains `..`"},
-		{server(with(func(s *envmap.Server) { s.Host = "a\u0085b" })), "control character"},
-		{server(with(func(s *envmap.Server) { s.Host = "{%x" })), "Jinja2"},
-		{server(with(func(s *envmap.Server) { s.Plugin = "a b" })), "cannot be a directory"},
-		{server(with(func(s *envmap.Server) { s.Port = 65000 })), "health port"},
-		{server(with(func(s *envmap.Server) { s.CertReqs = 3 })), "ssl_cert_reqs must be"},
-		{grpcServer(envmap.GRPCServer{CertDir: "c", Plugin: "p", Host: "h", Port: 70000}), "between 1 and 65535"},
-		{grpcServer(envmap.GRPCServer{CertDir: "c", Plugin: "p", Host: "h", Port: 1, CertReqs: -1}), "ssl_cert_reqs must be"},
-		{func() error { _, err := MCPClientTLS(envmap.Client{CertDir: ""}); return err }(), "must not be empty"},
-		{func() error { _, err := GRPCClientTLS(envmap.GRPCClient{CertDir: "a\tb"}); return err }(), "control character"},
+		{server(with(func(s *envmap.Server) { s.CertDir = "/certs\nverify: false" })), "cert_dir", "control character"},
+		{server(with(func(s *envmap.Server) { s.CertDir = "{{ env.CERTS }}" })), "cert_dir", "Jinja2"},
+		{server(with(func(s *envmap.Server) { s.CertDir = "/a/{# b" })), "cert_dir", "Jinja2"},
+		{server(with(func(s *envmap.Server) { s.CertDir = "/a/../b" })), "cert_dir", "contains `..`"},
+		{server(with(func(s *envmap.Server) { s.Host = "a\u0085b" })), "host", "control character"},
+		{server(with(func(s *envmap.Server) { s.Host = "{%x" })), "host", "Jinja2"},
+		{server(with(func(s *envmap.Server) { s.Plugin = "a b" })), "name", "cannot be a directory"},
+		{server(with(func(s *envmap.Server) { s.Port = 65000 })), "port", "health port"},
+		{server(with(func(s *envmap.Server) { s.CertReqs = 3 })), "ssl_cert_reqs", "ssl_cert_reqs must be"},
+		{grpcServer(envmap.GRPCServer{Listener: envmap.Listener{CertDir: "c", Plugin: "p", Host: "h", Port: 70000}}), "port", "between 1 and 65535"},
+		{grpcServer(envmap.GRPCServer{Listener: envmap.Listener{CertDir: "c", Plugin: "p", Host: "h", Port: 1, CertReqs: -1}}), "ssl_cert_reqs", "ssl_cert_reqs must be"},
+		{func() error { _, err := MCPClientTLS(envmap.Client{CertDir: ""}); return err }(), "cert_dir", "must not be empty"},
+		{func() error { _, err := GRPCClientTLS(envmap.GRPCClient{CertDir: "a\tb"}); return err }(), "cert_dir", "control character"},
 	} {
-		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
-			t.Errorf("want an error with %q, got %v", c.want, c.err)
+		if c.err == nil || envmap.FieldOf(c.err) != c.field || !strings.Contains(c.err.Error(), c.want) {
+			t.Errorf("want an error on %s with %q, got %v (on %q)", c.field, c.want, c.err, envmap.FieldOf(c.err))
 		}
 	}
 }

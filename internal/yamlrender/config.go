@@ -49,15 +49,6 @@ func DefaultOptions() Options {
 	return Options{Verify: true, CheckHostname: true, Existing: ExistingError, Config: pluginconfig.DefaultOptions()}
 }
 
-// ArgError is a problem with an input other than the config text.
-type ArgError struct {
-	Arg string
-	Err error
-}
-
-func (e *ArgError) Error() string { return e.Err.Error() }
-func (e *ArgError) Unwrap() error { return e.Err }
-
 // AddTLS returns a gateway config.yaml with the client tls block filled in for
 // every external plugin the gateway reaches over TLS: `mcp.tls` for MCP at an
 // https or wss URL without uds, `grpc.tls` for gRPC at a target. Every other
@@ -67,41 +58,40 @@ func (e *ArgError) Unwrap() error { return e.Err }
 //
 // A file the gateway would refuse, and every conflicting tls block under
 // ExistingError, is pluginconfig.Problems positioned in content; a bad
-// certDir or option is an *ArgError. The output is parsed again before it is
-// returned: if anything but the added blocks would read differently, AddTLS
-// refuses rather than return it.
+// certDir or option is an *envmap.FieldError naming it (cert_dir,
+// options.existing_tls). The output is read again before it is
+// returned: if the document it loads differs from the input's anywhere but
+// in the added blocks, AddTLS refuses rather than return it.
 func AddTLS(content, certDir string, opts Options) (string, error) {
-	if err := ValidateCertDir(certDir); err != nil {
-		return "", &ArgError{Arg: "cert_dir", Err: err}
+	if err := validate(envmap.GRPCClient{CertDir: certDir}, map[string]string{"cert_dir": certDir}); err != nil {
+		return "", err
 	}
 	switch opts.Existing {
 	case ExistingError, ExistingKeep, ExistingReplace:
 	default:
-		return "", &ArgError{Arg: "existing_tls", Err: fmt.Errorf("existing_tls is %q: use %q (the default), %q or %q", opts.Existing, ExistingError, ExistingKeep, ExistingReplace)}
+		return "", &envmap.FieldError{Field: "options.existing_tls", Err: fmt.Errorf("options.existing_tls is %q: use %q (the default), %q or %q", opts.Existing, ExistingError, ExistingKeep, ExistingReplace)}
 	}
-	file, warnings, err := pluginconfig.Parse([]byte(content), opts.Config)
+	before, err := pluginconfig.Read([]byte(content), opts.Config)
 	if err != nil {
 		return "", err
 	}
-	rendered, err := pluginconfig.Render(content, opts.Config.TemplateEnv)
-	if err != nil {
-		return "", err
-	}
-	t, err := parseTree(rendered.Text)
-	if err != nil {
-		return "", pluginconfig.Problems{{Line: 1, Column: 1, Msg: "invalid YAML: " + err.Error()}}
-	}
+	t := newTree(before.Syntax())
 	e := &editor{
-		t: t, rendered: rendered, orig: newText(content), text: newText(rendered.Text), nl: lineEnd(content),
+		t: t, reading: before, content: content, text: newText(before.Text()), nl: lineEnd(content),
 		opts: opts, certDir: certDir, written: map[ast.Node]bool{}, expect: map[string]bool{},
 	}
-	e.plan(file)
+	e.plan(before.File)
 	if len(e.problems) > 0 {
 		return "", e.problems
 	}
 	out, err := e.apply()
+	if err == nil && len(out) > pluginconfig.MaxConfigBytes {
+		err = pluginconfig.Problems{{Line: 1, Column: 1, Msg: fmt.Sprintf(
+			"with the tls blocks the file would be %d bytes, more than the %d (4 MiB) mcptls reads: add the blocks by hand with mcp_client_tls_yaml and grpc_client_tls_yaml, or split the file",
+			len(out), pluginconfig.MaxConfigBytes)}}
+	}
 	if err == nil {
-		err = e.verify(out, file, warnings)
+		err = e.verify(out)
 	}
 	if err != nil {
 		return "", err
@@ -109,18 +99,18 @@ func AddTLS(content, certDir string, opts Options) (string, error) {
 	return out, nil
 }
 
-// edit replaces [from, to) of the file as written with text.
+// edit replaces [from, to) of the file as written (byte offsets) with text.
 type edit struct {
-	from, to position
+	from, to int
 	text     string
 	at       position // the plugin's entry in the file as written, for messages
 }
 
 type editor struct {
 	t        *tree
-	rendered pluginconfig.Rendered
-	orig     text // the file as written
-	text     text // the file as the gateway's YAML loader reads it
+	reading  *pluginconfig.Reading
+	content  string // the file as written
+	text     text   // the file as the gateway's YAML loader reads it
 	nl       string
 	opts     Options
 	certDir  string
@@ -131,9 +121,9 @@ type editor struct {
 	expect   map[string]bool   // plugins whose tls block becomes mcptls's
 }
 
-// original maps a rendered position to the file as written.
+// original maps a position of the rendered text to the file as written.
 func (e *editor) original(p position) position {
-	l, c := e.rendered.Original(p.line, p.column)
+	l, c := e.reading.Original(p.line, p.column)
 	return position{l, c}
 }
 
@@ -267,9 +257,28 @@ func (e *editor) insert(block ast.Node, want mapping, step int, at position) err
 	first := keyStart(entries[0])
 	var b strings.Builder
 	mapping{{"tls", want}}.block(&b, strings.Repeat(" ", first.column-1), strings.Repeat(" ", step), e.nl)
-	after := lastLine(block) + 1
-	e.edits = append(e.edits, edit{from: position{after, 1}, to: position{after, 1}, text: b.String(), at: at})
+	off, err := e.reading.AfterLine(e.lastLine(block))
+	if err != nil {
+		return fmt.Errorf("the end of the block: %w", err)
+	}
+	e.edits = append(e.edits, edit{from: off, to: off, text: b.String(), at: at})
 	return nil
+}
+
+// lastLine is the last line of block's value, including the blank lines a
+// keep-chomping block scalar (|+ or >+) at its end reads as its own.
+func (e *editor) lastLine(block ast.Node) int {
+	last := lastLine(block)
+	entries := own(block)
+	if len(entries) == 0 {
+		return last
+	}
+	if lit, ok := entries[len(entries)-1].Value.(*ast.LiteralNode); ok && lit.Start != nil && strings.Contains(lit.Start.Value, "+") {
+		for last < e.text.lines() && strings.TrimSpace(e.text.line(last+1)) == "" {
+			last++
+		}
+	}
+	return last
 }
 
 // direct is true when n is block itself, not an alias of it.
@@ -302,11 +311,11 @@ func (e *editor) insertFlow(m *ast.MappingNode, want mapping, at position) error
 	case token.CollectEntryType:
 		sep = " "
 	}
-	o := e.original(end)
-	if off, ok := e.orig.offset(o); !ok || off >= len(e.orig.s) || e.orig.s[off] != '}' {
+	off, err := e.reading.At(end.line, end.column)
+	if err != nil || off >= len(e.content) || e.content[off] != '}' {
 		return errors.New("its closing brace comes out of a template")
 	}
-	e.edits = append(e.edits, edit{from: o, to: o, text: sep + "tls: " + want.flow(), at: at})
+	e.edits = append(e.edits, edit{from: off, to: off, text: sep + "tls: " + want.flow(), at: at})
 	return nil
 }
 
@@ -314,19 +323,20 @@ func (e *editor) insertFlow(m *ast.MappingNode, want mapping, at position) error
 // comments skipped.
 func (e *editor) tokenBefore(p position) token.Type {
 	if e.tokens == nil {
-		e.tokens = lexer.Tokenize(e.text.s)
-	}
-	var prev token.Type
-	for _, tk := range e.tokens {
-		if tk.Position == nil || tk.Type == token.CommentType {
-			continue
+		for _, tk := range lexer.Tokenize(e.text.s) {
+			if tk.Position != nil && tk.Type != token.CommentType {
+				e.tokens = append(e.tokens, tk)
+			}
 		}
-		if tk.Position.Line > p.line || (tk.Position.Line == p.line && tk.Position.Column >= p.column) {
-			break
-		}
-		prev = tk.Type
 	}
-	return prev
+	i := sort.Search(len(e.tokens), func(i int) bool {
+		tk := e.tokens[i].Position
+		return tk.Line > p.line || (tk.Line == p.line && tk.Column >= p.column)
+	})
+	if i == 0 {
+		return token.UnknownType
+	}
+	return e.tokens[i-1].Type
 }
 
 // replace writes want over the tls entry written in block.
@@ -339,11 +349,7 @@ func (e *editor) replace(block ast.Node, tlsEntry *ast.MappingValueNode, want ma
 		if !ok || !v.IsFlowStyle || v.Start == nil || v.End == nil {
 			return errors.New("in a flow mapping mcptls replaces only a `tls: {...}` value")
 		}
-		from := e.original(position{v.Start.Position.Line, v.Start.Position.Column})
-		to := e.original(position{v.End.Position.Line, v.End.Position.Column})
-		to.column++
-		e.edits = append(e.edits, edit{from: from, to: to, text: want.flow(), at: at})
-		return nil
+		return e.replaceSpan(position{v.Start.Position.Line, v.Start.Position.Column}, position{v.End.Position.Line, v.End.Position.Column + 1}, want.flow(), at)
 	}
 	k := keyStart(tlsEntry)
 	line := []rune(e.text.line(k.line))
@@ -355,12 +361,37 @@ func (e *editor) replace(block ast.Node, tlsEntry *ast.MappingValueNode, want ma
 		// under the key, which stays as written.
 		var b strings.Builder
 		want.block(&b, strings.Repeat(" ", k.column-1+step), strings.Repeat(" ", step), e.nl)
-		e.edits = append(e.edits, edit{from: position{k.line + 1, 1}, to: position{k.line + 1, 1}, text: b.String(), at: at})
+		off, err := e.reading.AfterLine(k.line)
+		if err != nil {
+			return fmt.Errorf("the `tls` key: %w", err)
+		}
+		e.edits = append(e.edits, edit{from: off, to: off, text: b.String(), at: at})
 		return nil
 	}
 	var b strings.Builder
 	mapping{{"tls", want}}.block(&b, strings.Repeat(" ", k.column-1), strings.Repeat(" ", step), e.nl)
-	e.edits = append(e.edits, edit{from: position{k.line, 1}, to: position{lastLine(tlsEntry) + 1, 1}, text: b.String(), at: at})
+	return e.replaceSpan(position{k.line, 1}, position{lastLine(tlsEntry) + 1, 1}, b.String(), at)
+}
+
+// replaceSpan replaces the text between two positions of the rendered text
+// (to is excluded; line n+1 column 1 is the end of line n), which must be
+// literal in the file: no template construct in it.
+func (e *editor) replaceSpan(from, to position, text string, at position) error {
+	start, err := e.reading.At(from.line, from.column)
+	if err != nil {
+		return fmt.Errorf("the old block: %w", err)
+	}
+	var end int
+	if to.column == 1 {
+		end, err = e.reading.AfterLine(to.line - 1)
+	} else {
+		end, err = e.reading.At(to.line, to.column-1)
+		end++
+	}
+	if err != nil || end < start || !e.reading.Literal(from.line, from.column, to.line, to.column, start, end) {
+		return errors.New("the old block is written with template constructs in it")
+	}
+	e.edits = append(e.edits, edit{from: start, to: end, text: text, at: at})
 	return nil
 }
 
@@ -375,50 +406,33 @@ func emptyAfterKey(rest string) bool {
 	return after == "" || strings.HasPrefix(after, "#")
 }
 
-// apply splices the edits into the file as written, last first.
+// apply splices the edits into the file as written, in one pass.
 func (e *editor) apply() (string, error) {
-	type span struct {
-		from, to int
-		edit
-	}
-	spans := make([]span, 0, len(e.edits))
-	for _, ed := range e.edits {
-		from, ok1 := e.offset(ed.from)
-		to, ok2 := e.offset(ed.to)
-		if !ok1 || !ok2 || to < from {
-			return "", pluginconfig.Problems{{Line: ed.at.line, Column: ed.at.column, Msg: "mcptls cannot place the tls block of this plugin in the file: write it by hand"}}
+	edits := append([]edit(nil), e.edits...)
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+	var b strings.Builder
+	b.Grow(len(e.content) + 256*len(edits))
+	prev := 0
+	for _, ed := range edits {
+		if ed.from < prev || ed.to < ed.from || ed.to > len(e.content) {
+			return "", pluginconfig.Problems{{Line: ed.at.line, Column: ed.at.column, Msg: "mcptls would edit this plugin's entry twice: write its tls block by hand"}}
 		}
-		spans = append(spans, span{from, to, ed})
-	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].from > spans[j].from })
-	out := e.orig.s
-	limit := len(out)
-	for _, s := range spans {
-		if s.to > limit {
-			return "", pluginconfig.Problems{{Line: s.at.line, Column: s.at.column, Msg: "mcptls would edit this plugin's entry twice: write its tls block by hand"}}
-		}
-		text := s.text
-		if s.from == len(out) && out != "" && !strings.HasSuffix(out, "\n") && s.from == s.to && strings.HasSuffix(text, e.nl) {
+		b.WriteString(e.content[prev:ed.from])
+		text := ed.text
+		if ed.from == len(e.content) && ed.from == ed.to && e.content != "" && !strings.HasSuffix(e.content, "\n") && strings.HasSuffix(text, e.nl) {
 			text = e.nl + strings.TrimSuffix(text, e.nl) // a block after a last line without a line break
 		}
-		out = out[:s.from] + text + out[s.to:]
-		limit = s.from
+		b.WriteString(text)
+		prev = ed.to
 	}
-	return out, nil
+	b.WriteString(e.content[prev:])
+	return b.String(), nil
 }
 
-// offset is a position's byte offset in the file as written; the start of
-// the line after the last is the end of the file.
-func (e *editor) offset(p position) (int, bool) {
-	if p.column == 1 && p.line == e.orig.lines()+1 {
-		return len(e.orig.s), true
-	}
-	return e.orig.offset(p)
-}
-
-// verify reads the output as the gateway would and checks that it says what
-// the input said, but for the tls blocks written.
-func (e *editor) verify(out string, before *pluginconfig.File, warnings []*pluginconfig.Warning) error {
+// verify reads the output as the gateway would and checks that the document
+// it loads is the input's, but for the tls blocks written, which must read
+// as mcptls's.
+func (e *editor) verify(out string) error {
 	at := position{1, 1}
 	if len(e.edits) > 0 {
 		at = e.edits[0].at
@@ -426,26 +440,47 @@ func (e *editor) verify(out string, before *pluginconfig.File, warnings []*plugi
 	refuse := func(format string, args ...any) error {
 		return pluginconfig.Problems{{Line: at.line, Column: at.column, Msg: "mcptls cannot add the tls blocks without changing something else in this file (" + fmt.Sprintf(format, args...) + "): add them by hand with mcp_client_tls_yaml and grpc_client_tls_yaml"}}
 	}
-	after, afterWarnings, err := pluginconfig.Parse([]byte(out), e.opts.Config)
+	before := e.reading
+	after, err := pluginconfig.Read([]byte(out), e.opts.Config)
 	if err != nil {
 		return refuse("the result does not load: %v", err)
 	}
-	if len(afterWarnings) != len(warnings) {
-		return refuse("the result has %d warnings, the input %d", len(afterWarnings), len(warnings))
+	if len(after.Warnings) != len(before.Warnings) {
+		return refuse("the result has %d warnings, the input %d", len(after.Warnings), len(before.Warnings))
 	}
-	want := e.expected(before)
-	got := normalize(after)
-	if len(got.Plugins) != len(want.Plugins) {
-		return refuse("%d plugins, not %d", len(got.Plugins), len(want.Plugins))
+	if len(after.File.Plugins) != len(before.File.Plugins) {
+		return refuse("%d plugins, not %d", len(after.File.Plugins), len(before.File.Plugins))
 	}
-	for i := range want.Plugins {
-		if !reflect.DeepEqual(got.Plugins[i], want.Plugins[i]) {
-			at = position{before.Plugins[i].Line, before.Plugins[i].Column}
-			return refuse("plugin %q would read differently", want.Plugins[i].Name)
+	changed := map[string]string{} // "[i]" of an edited plugin -> its block key
+	for i, p := range before.File.Plugins {
+		if e.expect[p.Name] {
+			changed[fmt.Sprintf("[%d]", i)] = map[bool]string{true: "grpc", false: "mcp"}[p.GRPC != nil]
 		}
 	}
-	if !reflect.DeepEqual(got, want) {
-		return refuse("the top-level settings would read differently")
+	skip := func(path []string) bool {
+		return len(path) == 4 && path[0] == "plugins" && path[3] == "tls" && changed[path[1]] == path[2]
+	}
+	if d := before.DocumentDiff(after, skip); d != "" {
+		if len(d) > 2 && strings.HasPrefix(d, "plugins.[") {
+			var i int
+			if _, err := fmt.Sscanf(d, "plugins.[%d]", &i); err == nil && i < len(before.File.Plugins) {
+				p := before.File.Plugins[i]
+				at = position{p.Line, p.Column}
+				return refuse("plugin %q would read differently: %s", p.Name, d)
+			}
+		}
+		return refuse("%s", d)
+	}
+	want := e.expected(before.File)
+	for i := range want.Plugins {
+		got := after.File.Plugins[i]
+		if !e.expect[got.Name] {
+			continue
+		}
+		if (got.GRPC != nil && !reflect.DeepEqual(got.GRPC.TLS, want.Plugins[i].GRPC.TLS)) || (got.MCP != nil && !reflect.DeepEqual(got.MCP.TLS, want.Plugins[i].MCP.TLS)) {
+			at = position{before.File.Plugins[i].Line, before.File.Plugins[i].Column}
+			return refuse("plugin %q's tls block does not read as mcptls's", got.Name)
+		}
 	}
 	return nil
 }
@@ -510,7 +545,7 @@ func get(m mapping, key string) any {
 
 func diffFiles(d []string, have pluginconfig.TLSFiles, want mapping) []string {
 	for _, f := range []struct{ key, have string }{{"certfile", have.CertFile}, {"keyfile", have.KeyFile}, {"ca_bundle", have.CABundle}} {
-		w := get(want, f.key).(string)
+		w, _ := get(want, f.key).(string)
 		switch {
 		case f.have == "":
 			d = append(d, fmt.Sprintf("no %s, mcptls writes %s", f.key, w))
@@ -525,7 +560,7 @@ func diffFiles(d []string, have pluginconfig.TLSFiles, want mapping) []string {
 }
 
 func diffBool(d []string, key string, have bool, want mapping) []string {
-	if w := get(want, key).(bool); w != have {
+	if w, _ := get(want, key).(bool); w != have {
 		d = append(d, fmt.Sprintf("%s is %v, mcptls writes %v", key, have, w))
 	}
 	return d

@@ -1,13 +1,16 @@
 package yamlrender
 
 import (
-	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
 	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig"
+	"github.com/mcptls/terraform-provider-mcptls/internal/pluginconfig/parity"
 )
 
 // added checks that out is in with lines added and nothing else changed,
@@ -56,7 +59,8 @@ func added(t *testing.T, in, out string) string {
 }
 
 // block is a client tls block at an indentation and step, as the file writes it.
-func mcpBlock(dir string, verify, checkHostname bool, indent, step string) string {
+func mcpBlock(dir string, verify, checkHostname bool) string {
+	const indent, step = "      ", "  "
 	var b strings.Builder
 	mapping{{"tls", mcpClientTLS(envmap.Client{CertDir: dir, Verify: verify, CheckHostname: checkHostname})}}.block(&b, indent, step, "\n")
 	return b.String()
@@ -92,13 +96,13 @@ func TestAddTLSToTheGatewayConfig(t *testing.T) {
 		}
 		// Only the two blocks are new, each at its block's indentation
 		// (two spaces deeper under mcp:, four under grpc:, as the file does).
-		if got, want := added(t, in, out), mcpBlock(c.dir, c.verify, c.checkHostname, "      ", "  ")+grpcBlock(c.dir, "        ", "    "); got != want {
+		if got, want := added(t, in, out), mcpBlock(c.dir, c.verify, c.checkHostname)+grpcBlock(c.dir, "        ", "    "); got != want {
 			t.Errorf("added\n%s\nwant\n%s", got, want)
 		}
 		// Each as the last key of its block: after the url (and its comment),
 		// before the gRPC plugin's tags.
 		want := strings.NewReplacer(
-			"# behind the mesh\n", "# behind the mesh\n"+mcpBlock(c.dir, c.verify, c.checkHostname, "      ", "  "),
+			"# behind the mesh\n", "# behind the mesh\n"+mcpBlock(c.dir, c.verify, c.checkHostname),
 			"\"opa.plugins.example.com:50051\"\n", "\"opa.plugins.example.com:50051\"\n"+grpcBlock(c.dir, "        ", "    "),
 		).Replace(in)
 		if out != want {
@@ -190,7 +194,7 @@ func TestAddTLSToExistingBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Under the null key, which stays with its comment.
-	emptyBlock := mcpBlock("/app/certs", true, true, "      ", "  ")
+	emptyBlock := mcpBlock("/app/certs", true, true)
 	filled := strings.Replace(emptyBlock, "      tls:\n", "      tls:   # null: the env set applies\n", 1)
 	if want := strings.Replace(in, "      tls:   # null: the env set applies\n", filled, 1); out != want {
 		t.Errorf("keep:\n%s\nwant\n%s", out, want)
@@ -255,7 +259,7 @@ plugins:
 	want := strings.NewReplacer(
 		`url: "https://flow.example.com/mcp"}`, `url: "https://flow.example.com/mcp", `+flow+"}",
 		"# a comment\n    }", "# a comment\n     "+flow+"}",
-		"      url: https://shared.example.com/mcp\n", "      url: https://shared.example.com/mcp\n"+mcpBlock("/c", true, true, "      ", "  "),
+		"      url: https://shared.example.com/mcp\n", "      url: https://shared.example.com/mcp\n"+mcpBlock("/c", true, true),
 		"      <<: {target: merged.example.com:50051}\n", "      <<: {target: merged.example.com:50051}\n"+grpcBlock("/c", "      ", "  "),
 	).Replace(in)
 	if out != want {
@@ -316,7 +320,7 @@ plugins:
 		t.Fatal(err)
 	}
 	// A gets its own tls, which wins over the merged one; the anchor stays.
-	if got, want := added(t, strings.Replace(in, "      tls: &own {verify: false}\n", "", 1), out), mcpBlock("/c", true, true, "      ", "  ")+mcpBlock("/c", true, true, "      ", "  "); got != want {
+	if got, want := added(t, strings.Replace(in, "      tls: &own {verify: false}\n", "", 1), out), mcpBlock("/c", true, true)+mcpBlock("/c", true, true); got != want {
 		t.Errorf("added\n%s\nwant\n%s", got, want)
 	}
 	f := mustParse(t, out, pluginconfig.DefaultOptions())
@@ -346,7 +350,13 @@ func TestAddTLSKeepsTemplates(t *testing.T) {
 `
 	_, err := AddTLS(in, "/c", DefaultOptions())
 	ps, _ := pluginconfig.AsProblems(err)
-	if len(ps) != 3 || ps[0].Line != 6 || ps[0].Column != 21 || !strings.Contains(ps[0].Msg, "env.DENY_HOST is not in template_env") {
+	var missing []string
+	for _, p := range ps {
+		if strings.Contains(p.Msg, "is not in template_env") {
+			missing = append(missing, fmt.Sprintf("%d:%d %s", p.Line, p.Column, strings.Fields(p.Msg)[0]))
+		}
+	}
+	if strings.Join(missing, ", ") != "6:24 env.DENY_HOST, 9:51 env.FLOW_HOST, 13:18 env.GRPC_TARGET" {
 		t.Fatalf("want the missing names at their positions, got %v", err)
 	}
 	opts := DefaultOptions()
@@ -357,18 +367,18 @@ func TestAddTLSKeepsTemplates(t *testing.T) {
 	}
 	flow := ", tls: {certfile: /c/gateway/client.crt, keyfile: /c/gateway/client.key, ca_bundle: /c/gateway/ca.crt, verify: true, check_hostname: true}"
 	want := strings.NewReplacer(
-		`:8443/mcp"`+"\n", `:8443/mcp"`+"\n"+mcpBlock("/c", true, true, "      ", "  "),
+		`:8443/mcp"`+"\n", `:8443/mcp"`+"\n"+mcpBlock("/c", true, true),
 		`/mcp"}`, `/mcp"`+flow+"}",
 		"{{ env.GRPC_TARGET }}\n", "{{ env.GRPC_TARGET }}\n"+grpcBlock("/c", "      ", "  "),
 	).Replace(in)
 	if out != want {
 		t.Fatalf("got\n%s\nwant\n%s", out, want)
 	}
-	rendered, err := pluginconfig.Render(out, opts.Config.TemplateEnv)
+	rendered, err := pluginconfig.Read([]byte(out), opts.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pyyaml(t, rendered.Text, func(t *testing.T, doc any) {
+	pyyaml(t, rendered.Text(), func(t *testing.T, doc any) {
 		expectFields(t, pyPlugin(doc, "Flow"), map[string]any{"mcp.url": "https://flow-plugin.example.com/mcp", "mcp.tls.verify": true})
 		expectFields(t, pyPlugin(doc, "Grpc"), map[string]any{"grpc.target": "grpc.example.com:50051", "grpc.tls.verify": true})
 	})
@@ -446,16 +456,15 @@ func TestAddTLSRefuses(t *testing.T) {
 		{content: "plugins: [\n", dir: "/c", line: 1, column: 10, says: "invalid YAML"},
 		{content: ok, dir: "/c\n", arg: "cert_dir", says: "control character"},
 		{content: ok, dir: "{{ env.DIR }}", arg: "cert_dir", says: "Jinja2"},
-		{content: ok, dir: "/c", existing: "overwrite", arg: "existing_tls", says: `existing_tls is "overwrite"`},
+		{content: ok, dir: "/c", existing: "overwrite", arg: "options.existing_tls", says: `existing_tls is "overwrite"`},
 	} {
 		opts := noSSRF
 		if c.existing != "" {
 			opts.Existing = c.existing
 		}
 		_, err := AddTLS(c.content, c.dir, opts)
-		var arg *ArgError
 		if c.arg != "" {
-			if !errors.As(err, &arg) || arg.Arg != c.arg || !strings.Contains(err.Error(), c.says) {
+			if envmap.FieldOf(err) != c.arg || !strings.Contains(err.Error(), c.says) {
 				t.Errorf("%q: want an error on %s saying %q, got %v", c.content, c.arg, c.says, err)
 			}
 			continue
@@ -494,9 +503,12 @@ func TestVerifyCatchesAnyOtherChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, warnings, _ := pluginconfig.Parse([]byte(in), pluginconfig.DefaultOptions())
-	e := &editor{opts: DefaultOptions(), certDir: "/c", expect: map[string]bool{"DenyListPlugin": true, "OPAPluginFilter": true}}
-	if err := e.verify(out, before, warnings); err != nil {
+	before, err := pluginconfig.Read([]byte(in), pluginconfig.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &editor{reading: before, opts: DefaultOptions(), certDir: "/c", expect: map[string]bool{"DenyListPlugin": true, "OPAPluginFilter": true}}
+	if err := e.verify(out); err != nil {
 		t.Fatalf("the real output: %v", err)
 	}
 	for _, tampered := range []string{
@@ -506,7 +518,7 @@ func TestVerifyCatchesAnyOtherChange(t *testing.T) {
 		strings.Replace(out, "      timeout: 30.0\n", "      timeout: 30.0\n      timeout: 31\n", 1),
 		strings.Replace(out, "tags: [opa]", "tags: [", 1),
 	} {
-		if err := e.verify(tampered, before, warnings); err == nil || !strings.Contains(err.Error(), "without changing something else") {
+		if err := e.verify(tampered); err == nil || !strings.Contains(err.Error(), "without changing something else") {
 			t.Errorf("not caught (%v):\n%s", err, tampered)
 		}
 	}
@@ -530,7 +542,7 @@ func TestAddTLSToTheGatewaysOwnFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := mcpBlock("certs/mcp", true, false, "      ", "  ")
+	block := mcpBlock("certs/mcp", true, false)
 	if got := added(t, in, out); got != block+block+block {
 		t.Errorf("added\n%s", got)
 	}
@@ -550,4 +562,123 @@ func TestAddTLSToTheGatewaysOwnFile(t *testing.T) {
 		expectFields(t, pyPlugin(doc, "OPAPluginFilter"), map[string]any{"priority": 10, "mcp.url": "https://127.0.0.1:8000/mcp"})
 		expectFields(t, doc, map[string]any{"plugin_dirs.2": "/etc/mcpgateway/plugins", "plugin_settings.plugin_health_check_interval": 60})
 	})
+}
+
+// TestAddTLSToAFileWithEveryConstruct: a config with Jinja2 filters,
+// conditionals, loops, raw blocks and comments, a keep-chomping block scalar
+// last in an mcp block, an ipv4: target, a byte-order mark and CRLF line
+// endings. AddTLS adds the three tls blocks and nothing else: the bytes
+// around them are the input's, and the gateway's own renderer and loader
+// (Jinja2 and PyYAML) read the rest of the output as they read the input.
+func TestAddTLSToAFileWithEveryConstruct(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("testdata/all-constructs.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := string(raw)
+	env := map[string]string{"WITH_DNS": "1"}
+	opts := DefaultOptions()
+	opts.Config.TemplateEnv = env
+	out, err := AddTLS(in, "/app/certs", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
+	secure := crlf(mcpBlock("/app/certs", true, true))
+	grpc := crlf(grpcBlock("/app/certs", "      ", "  "))
+	dns := ", tls: {certfile: /app/certs/gateway/client.crt, keyfile: /app/certs/gateway/client.key, ca_bundle: /app/certs/gateway/ca.crt, verify: true}"
+	// Each block where it belongs: after the |+ scalar's blank lines, after the target, inside the flow mapping.
+	for _, want := range []string{"        kept with its blank lines\r\n\r\n\r\n" + secure, "target: \"ipv4:10.0.0.7:50051\"\r\n" + grpc, "grpc.plugins.example.com:50052\"" + dns + "}"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if back := strings.NewReplacer(secure, "", grpc, "", dns, "").Replace(out); back != in {
+		t.Errorf("more than the tls blocks changed:\n%s", out)
+	}
+	// The gateway reads the output as the input, but for the three tls blocks.
+	dir := t.TempDir()
+	outPath := filepath.Join(dir, "out.yaml")
+	if err := os.WriteFile(outPath, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, after := gatewayLoad(t, "testdata/all-constructs.yaml", env), gatewayLoad(t, outPath, env)
+	tls := map[string]any{}
+	for _, name := range []string{"Secure", "Grpc", "Dns"} {
+		p, _ := pyPlugin(after, name).(map[string]any)
+		block, _ := p["mcp"].(map[string]any)
+		if block == nil {
+			block, _ = p["grpc"].(map[string]any)
+		}
+		tls[name] = block["tls"]
+		delete(block, "tls")
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("the gateway reads more than the tls blocks differently:\nbefore %v\nafter  %v", before, after)
+	}
+	expectFields(t, map[string]any{"tls": tls}, map[string]any{
+		"tls.Secure.certfile": "/app/certs/gateway/client.crt", "tls.Secure.check_hostname": true,
+		"tls.Grpc.ca_bundle": "/app/certs/gateway/ca.crt", "tls.Dns.verify": true,
+	})
+	if note := at(before, "plugins", 0, "mcp", "note"); note != "kept with its blank lines\n\n\n" {
+		t.Errorf("note %q", note)
+	}
+}
+
+// TestAddTLSSaysSizes: a result past the 4 MiB mcptls reads is refused with
+// both sizes, not as "cannot add the tls blocks without changing something".
+func TestAddTLSSaysSizes(t *testing.T) {
+	t.Parallel()
+	plugin := "plugins:\n  - name: A\n    kind: external\n    mcp:\n      proto: STREAMABLEHTTP\n      url: https://a.example.com/mcp\n"
+	pad := "# " + strings.Repeat("x", pluginconfig.MaxConfigBytes-len(plugin)-100) + "\n"
+	_, err := AddTLS(pad+plugin, "/c", DefaultOptions())
+	ps, _ := pluginconfig.AsProblems(err)
+	if len(ps) != 1 || !strings.Contains(ps[0].Msg, fmt.Sprintf("bytes, more than the %d (4 MiB) mcptls reads", pluginconfig.MaxConfigBytes)) || !strings.Contains(ps[0].Msg, "would be 41") {
+		t.Errorf("%v", err)
+	}
+	_, err = AddTLS(pad+pad, "/c", DefaultOptions())
+	if ps, _ := pluginconfig.AsProblems(err); len(ps) != 1 || !strings.Contains(ps[0].Msg, fmt.Sprintf("bytes; a plugin config is at most %d (4 MiB)", pluginconfig.MaxConfigBytes)) {
+		t.Errorf("%v", err)
+	}
+}
+
+// TestOneReadingOfEveryFile: plugin_config_tls_yaml and the data source read
+// a file through the same pluginconfig.Read: on every file of the parity
+// table they refuse the same files with the same problems, at the same
+// places, and accept the same files (a function cannot show warnings; the
+// data source shows the same ones, from the same reading).
+func TestOneReadingOfEveryFile(t *testing.T) {
+	t.Parallel()
+	cases, err := parity.Cases("../pluginconfig/testdata/parity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		_, _, readErr := pluginconfig.Parse([]byte(c.Text), c.Options)
+		opts := DefaultOptions()
+		opts.Config = c.Options
+		opts.Existing = ExistingKeep
+		_, tlsErr := AddTLS(c.Text, "/c", opts)
+		switch {
+		case readErr != nil && (tlsErr == nil || tlsErr.Error() != readErr.Error()):
+			t.Errorf("%s: the data source refuses it:\n%v\nplugin_config_tls_yaml: %v", c.File, readErr, tlsErr)
+		case readErr == nil && tlsErr != nil && !placementOnly(tlsErr):
+			t.Errorf("%s: the data source reads it, plugin_config_tls_yaml refuses it: %v", c.File, tlsErr)
+		case readErr == nil && tlsErr != nil:
+			// Read alike; only where a block would go is written by a loop.
+			t.Logf("%s: %v", c.File, tlsErr)
+		}
+	}
+}
+
+// placementOnly is an AddTLS refusal about where a block would go, not about the file.
+func placementOnly(err error) bool {
+	ps, _ := pluginconfig.AsProblems(err)
+	for _, p := range ps {
+		if !strings.Contains(p.Msg, "mcptls cannot add") {
+			return false
+		}
+	}
+	return len(ps) > 0
 }

@@ -121,3 +121,29 @@ func plugin(t *testing.T, f *pluginconfig.File, name string) pluginconfig.Plugin
 func indent(n int, s string) string {
 	return strings.ReplaceAll(s, "\n", "\n"+strings.Repeat(" ", n))
 }
+
+// gatewayLoad is what the gateway's loader reads from the file at path with
+// env as its environment: Jinja2 (sandboxed, autoescaped), then PyYAML. It
+// needs a python3 on PATH with jinja2 and PyYAML, and skips without them.
+func gatewayLoad(t *testing.T, path string, env map[string]string) any {
+	t.Helper()
+	if err := exec.Command("python3", "-c", "import jinja2, yaml").Run(); err != nil {
+		t.Skipf("python3 -c 'import jinja2, yaml' fails (%v): install both to check the output with the gateway's renderer and loader", err)
+	}
+	envJSON, err := json.Marshal(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command("python3", "testdata/gateway_load.py", path, string(envJSON))
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("the gateway's loader refuses %s: %v\n%s", path, err, stderr.String())
+	}
+	var doc any
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}

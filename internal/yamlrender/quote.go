@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/mcptls/terraform-provider-mcptls/internal/envmap"
 )
 
 // plainSafe is what may stay unquoted in block and flow context alike: no
@@ -63,23 +61,6 @@ func noTemplate(what, value string) error {
 		}
 	}
 	return nil
-}
-
-// ValidateCertDir is envmap.ValidateCertDir for a value written into a config
-// file the gateway renders as a template.
-func ValidateCertDir(dir string) error {
-	if err := envmap.ValidateCertDir(dir); err != nil {
-		return err
-	}
-	return noTemplate("cert_dir", dir)
-}
-
-// ValidateHost is envmap.ValidateHost for a value written into a config file.
-func ValidateHost(host string) error {
-	if err := envmap.ValidateHost(host); err != nil {
-		return err
-	}
-	return noTemplate("host", host)
 }
 
 // entry is one key of a mapping this package writes; value is a string, a

@@ -2,7 +2,6 @@ package yamlrender
 
 import (
 	"strings"
-	"unicode/utf8"
 )
 
 // text indexes a string by line and rune column, as the YAML parser and
@@ -40,22 +39,6 @@ func (t text) line(n int) string {
 		end = t.starts[n] - 1
 	}
 	return strings.TrimSuffix(t.s[t.starts[n-1]:end], "\r")
-}
-
-// offset is the byte offset of a position; ok is false past the text.
-func (t text) offset(p position) (int, bool) {
-	if p.line < 1 || p.line > len(t.starts) || p.column < 1 {
-		return 0, false
-	}
-	i := t.starts[p.line-1]
-	for c := 1; c < p.column; c++ {
-		if i >= len(t.s) || t.s[i] == '\n' {
-			return 0, false
-		}
-		_, size := utf8.DecodeRuneInString(t.s[i:])
-		i += size
-	}
-	return i, true
 }
 
 // lineEnd is what ends s's lines: CRLF if any line does, else LF.

@@ -1,11 +1,9 @@
 package yamlrender
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	goparser "github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
 
@@ -20,22 +18,14 @@ type tree struct {
 	pairs   map[ast.Node][]*ast.MappingValueNode
 }
 
-func parseTree(text string) (t *tree, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			t, err = nil, fmt.Errorf("the YAML parser cannot read this file (%v)", r)
-		}
-	}()
-	f, err := goparser.ParseBytes([]byte(text), 0, goparser.AllowDuplicateMapKey())
-	if err != nil {
-		return nil, err
-	}
-	t = &tree{targets: map[*ast.AliasNode]ast.Node{}, aliased: map[ast.Node]bool{}, pairs: map[ast.Node][]*ast.MappingValueNode{}}
-	if len(f.Docs) == 1 && f.Docs[0].Body != nil {
-		t.root = f.Docs[0].Body
+// newTree indexes the syntax tree of a config's one reading.
+func newTree(root ast.Node) *tree {
+	t := &tree{targets: map[*ast.AliasNode]ast.Node{}, aliased: map[ast.Node]bool{}, pairs: map[ast.Node][]*ast.MappingValueNode{}}
+	if root != nil {
+		t.root = root
 		t.index(t.root, map[string]ast.Node{}, 0)
 	}
-	return t, nil
+	return t
 }
 
 // maxDepth bounds recursion as pluginconfig does; a file that parsed there

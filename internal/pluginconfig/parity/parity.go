@@ -39,7 +39,9 @@ func Cases(dir string) ([]Case, error) {
 			return nil, err
 		}
 		c := Case{File: filepath.Base(f), Text: string(data), Options: pluginconfig.DefaultOptions()}
-		for _, line := range strings.Split(string(data), "\n") {
+		// The header as Python reads it: universal newlines, a byte-order mark skipped.
+		header := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(strings.TrimPrefix(string(data), "\ufeff"))
+		for _, line := range strings.Split(header, "\n") {
 			key, value, ok := strings.Cut(strings.TrimPrefix(line, "# "), ": ")
 			if !ok || !strings.HasPrefix(line, "# ") {
 				continue
@@ -87,11 +89,23 @@ func options(env string) pluginconfig.Options {
 // (Python set order, lists of known values).
 func Phrase(says string) string {
 	// Errors raised outside pydantic, in mcptls's words.
+	if strings.HasPrefix(says, "yaml.ScannerError") {
+		if strings.Contains(says, `'\t'`) {
+			return `found character '\t' that cannot start any token`
+		}
+		return "reads it as a line break" // U+0085, U+2028, U+2029: mcptls says why
+	}
 	for gateway, ours := range map[string]string{
-		"yaml.ComposerError":         "expected a single document in the stream",
-		"builtins.TypeError":         "argument after ** must be a mapping",
-		"jinja2.TemplateSyntaxError": "is not supported",
-		"yaml.ConstructorError":      "could not determine a constructor for the tag",
+		"yaml.ComposerError":          "expected a single document in the stream",
+		"builtins.TypeError":          "argument after ** must be a mapping",
+		"jinja2.TemplateSyntaxError":  "(TemplateSyntaxError)",
+		"yaml.ConstructorError":       "could not determine a constructor for the tag",
+		"jinja2.UndefinedError":       "UndefinedError",
+		"jinja2.TemplateNotFound":     "TemplateNotFound",
+		"builtins.OverflowError":      "MAX_RANGE",
+		"builtins.ZeroDivisionError":  "ZeroDivisionError",
+		"yaml.ReaderError":            "unacceptable character #x0000",
+		"builtins.UnicodeDecodeError": "'utf-8' codec can't decode byte",
 	} {
 		if strings.HasPrefix(says, gateway) {
 			return ours

@@ -1,0 +1,162 @@
+package pluginconfig
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// What PyYAML, the gateway's YAML loader, refuses and goccy/go-yaml would
+// read: checked on the rendered text before it is parsed.
+//   - Characters its Reader refuses (NUL, other control characters, U+FFFE).
+//   - Tabs anywhere but inside a quoted value, a block scalar or a comment:
+//     its scanner never skips a tab between tokens ("found character '\t'
+//     that cannot start any token"), so `url:\thttp://…`, `value\t# note`
+//     and a trailing tab are all refused.
+//   - U+0085, U+2028 and U+2029: PyYAML reads each as a line break, so in a
+//     plain value or a comment the file no longer parses, and in a quoted
+//     value it reads differently; mcptls refuses them everywhere.
+
+// printable is PyYAML's Reader.NON_PRINTABLE, inverted.
+func printable(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return true
+	case r >= 0x20 && r <= 0x7e, r == 0x85:
+		return true
+	case r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd, r >= 0x10000 && r <= 0x10ffff:
+		return true
+	}
+	return false
+}
+
+// checkPyYAML returns the problems of text (what the YAML loader reads),
+// positioned in it.
+func checkPyYAML(text string) []*Error {
+	var errs []*Error
+	line, col := 1, 1
+	for _, r := range text {
+		switch {
+		case !printable(r):
+			errs = append(errs, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
+				"a special character U+%04X: the gateway's YAML loader refuses it (\"unacceptable character #x%04x: special characters are not allowed\"): remove it", r, r)})
+		case r == 0x85 || r == 0x2028 || r == 0x2029:
+			errs = append(errs, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
+				"a raw U+%04X: the gateway's YAML loader reads it as a line break, which breaks a plain value or a comment and changes a quoted one: remove it, or write it as \\u%04X inside double quotes", r, r)})
+		}
+		if len(errs) >= MaxProblems {
+			return errs
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return tabs(text)
+}
+
+// tabs finds tabs outside quoted values, block scalars and comments.
+func tabs(text string) []*Error {
+	var errs []*Error
+	var quote byte    // the quote of a quoted value spanning lines, or 0
+	blockParent := -1 // indentation a block scalar's lines must exceed, or -1
+	for n, ln := range strings.Split(text, "\n") {
+		indent := len(ln) - len(strings.TrimLeft(ln, " "))
+		if blockParent >= 0 {
+			if strings.TrimLeft(ln, " ") == "" || indent > blockParent {
+				continue // block scalar content: tabs are text
+			}
+			blockParent = -1
+		}
+		i := 0
+		if quote == 0 {
+			i = indent
+		}
+		commentAt := len(ln)
+		for i < len(ln) {
+			c := ln[i]
+			switch {
+			case quote != 0:
+				switch {
+				case quote == '"' && c == '\\':
+					i++
+				case c == quote && quote == '\'' && i+1 < len(ln) && ln[i+1] == '\'':
+					i++
+				case c == quote:
+					quote = 0
+				}
+			case c == '\t':
+				errs = append(errs, &Error{Line: n + 1, Column: 1 + utf8.RuneCountInString(ln[:i]), Msg: "a tab outside a quoted value or a comment: the gateway's YAML loader refuses it (\"found character '\\t' that cannot start any token\"): use spaces"})
+				if len(errs) >= MaxProblems {
+					return errs
+				}
+			case c == '#' && (i == 0 || ln[i-1] == ' ' || ln[i-1] == '\t'):
+				commentAt = i
+				i = len(ln)
+				continue
+			case (c == '\'' || c == '"') && scalarStart(ln[:i]):
+				quote = c
+			}
+			i++
+		}
+		if quote == 0 {
+			if p, ok := blockIndicator(ln[:commentAt]); ok {
+				blockParent = p
+			}
+		}
+	}
+	return errs
+}
+
+// scalarStart reports whether a quote after before starts a quoted value:
+// nothing before it on the line, or a value indicator, a flow indicator, a
+// tag or an anchor (in a plain value a quote is just a character).
+func scalarStart(before string) bool {
+	trimmed := strings.TrimRight(before, " \t")
+	if strings.TrimLeft(trimmed, " ") == "" {
+		return true
+	}
+	spaced := len(trimmed) < len(before)
+	last := trimmed[len(trimmed)-1]
+	switch last {
+	case '[', '{', ',':
+		return true
+	case ':', '-', '?':
+		return spaced && (len(trimmed) == 1 || last == ':' || trimmed[len(trimmed)-2] == ' ' || trimmed[len(trimmed)-2] == '-')
+	}
+	word := trimmed[strings.LastIndexAny(trimmed, " \t")+1:]
+	return spaced && (strings.HasPrefix(word, "!") || strings.HasPrefix(word, "&"))
+}
+
+// blockIndicator reports whether a line ends with a block scalar indicator
+// (| or >, with chomping and indentation indicators) and the indentation its
+// content must exceed: the key's, or a sequence dash's.
+func blockIndicator(ln string) (int, bool) {
+	t := strings.TrimRight(ln, " \t")
+	t = strings.TrimRight(t, "+-0123456789")
+	if t == "" || (t[len(t)-1] != '|' && t[len(t)-1] != '>') {
+		return 0, false
+	}
+	before := strings.TrimRight(t[:len(t)-1], " ")
+	if len(before) == len(t)-1 && before != "" {
+		return 0, false // `a|` is a plain value
+	}
+	indent := len(ln) - len(strings.TrimLeft(ln, " "))
+	rest := strings.TrimLeft(ln, " ")
+	for strings.HasPrefix(rest, "- ") || rest == "-" {
+		if before == strings.TrimRight(ln[:indent+1], " ") {
+			return indent, true // `- |`: the dash's indentation
+		}
+		indent += 2 + len(rest[2:]) - len(strings.TrimLeft(rest[2:], " "))
+		rest = strings.TrimLeft(rest[2:], " ")
+	}
+	if before == "" || strings.HasSuffix(before, ":") || strings.HasSuffix(before, "-") ||
+		strings.HasPrefix(before[strings.LastIndexAny(before, " ")+1:], "!") || strings.HasPrefix(before[strings.LastIndexAny(before, " ")+1:], "&") {
+		return indent, true
+	}
+	return 0, false
+}

@@ -1,0 +1,189 @@
+package pluginconfig
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// What an editor of a config (yamlrender) needs from its one reading: the
+// text the YAML loader reads, where its positions are in the bytes as
+// written, and the document to compare a result against.
+
+// Text is what the gateway's YAML loader reads: the file after rendering,
+// without a leading byte-order mark.
+func (r *Reading) Text() string { return r.text.text }
+
+// Original maps a 1-based line and rune column of Text to the file as
+// written: exact in literal text; inside a value a template wrote, its
+// `{{`; text a loop wrote again maps to its one source.
+func (r *Reading) Original(line, column int) (int, int) { return r.text.original(line, column) }
+
+// ErrGenerated is returned for a place in Text that the template wrote (or
+// wrote more than once), so an edit there has no one place in the file.
+var ErrGenerated = errors.New("it is written by a template construct, or more than once (a loop)")
+
+// literal maps a byte offset of the rendered output to the source, when
+// it lies in literal text rendered exactly once.
+func (r *Reading) literal(off int) (int, error) {
+	s, exact := r.text.sourceOffset(off)
+	if !exact {
+		return 0, ErrGenerated
+	}
+	if len(r.text.segs) > 0 {
+		if c := r.text.segs[r.text.segmentAt(off)].construct; c >= 0 && r.text.renders[c] != 1 {
+			return 0, ErrGenerated
+		}
+	}
+	return s, nil
+}
+
+// AfterLine is the byte offset in the file as written just after the line
+// break that ends line of Text (the end of the file after its last line):
+// where whole lines can be inserted after that line.
+func (r *Reading) AfterLine(line int) (int, error) {
+	t := r.text
+	if line < 1 || line > len(t.lineStarts) {
+		return 0, fmt.Errorf("line %d is outside the file", line)
+	}
+	shift := 0
+	if t.bomSkipped {
+		shift = len(bom)
+	}
+	if line < len(t.lineStarts) {
+		s, err := r.literal(t.lineStarts[line] - 1 + shift) // its line break
+		if err != nil {
+			return 0, err
+		}
+		return t.src.written(s + 1), nil
+	}
+	// The last line, without a line break (Jinja2 drops the file's last
+	// one): the end of the file, after whatever wrote that line. Text there
+	// is rendered once, after all the rest.
+	return t.src.written(len(t.src.text)), nil
+}
+
+// At is the byte offset in the file as written of a line and column of
+// Text, when the character there is literal text rendered once.
+func (r *Reading) At(line, column int) (int, error) {
+	s, err := r.literal(r.text.renderedOffset(line, column))
+	if err != nil {
+		return 0, err
+	}
+	return r.text.src.written(s), nil
+}
+
+// Literal reports whether the text between two offsets of the file as
+// written is what the YAML loader reads between two positions of Text: no
+// template construct in between, so replacing it changes only that text.
+func (r *Reading) Literal(fromLine, fromColumn, toLine, toColumn int, from, to int) bool {
+	rf, rt := r.text.renderedOffset(fromLine, fromColumn), r.text.renderedOffset(toLine, toColumn)
+	if r.text.bomSkipped {
+		rf, rt = rf-len(bom), rt-len(bom)
+	}
+	written := r.written
+	if rf < 0 || rt > len(r.text.text) || rf > rt || from < 0 || to > len(written) || from > to {
+		return false
+	}
+	src, rendered := normalizeNewlines(written[from:to]), r.text.text[rf:rt]
+	// At the end of the file: Jinja2 dropped its last line break.
+	return src == rendered || (to == len(written) && rt == len(r.text.text) && src == rendered+"\n")
+}
+
+func normalizeNewlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// segmentAt is the index of the segment holding off.
+func (r *renderedText) segmentAt(off int) int {
+	lo, hi := 0, len(r.segs)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if r.segs[m].rEnd <= off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == len(r.segs) {
+		lo--
+	}
+	return lo
+}
+
+// DocumentDiff compares the documents two readings load: every key, value
+// and item as safe_load builds them, not only what the model reads. skip
+// names paths whose values are not compared (a key, or "[i]" for an item,
+// from the root). It returns "" when they are the same, else where the
+// first difference is.
+func (r *Reading) DocumentDiff(o *Reading, skip func(path []string) bool) string {
+	c := &comparer{skip: skip}
+	return c.diff(r.root, o.root, nil)
+}
+
+// comparer walks two documents; aliases are followed at every use (Read
+// bounds what they make reachable), since a skipped path may reach a value
+// another path reaches too.
+type comparer struct {
+	skip func([]string) bool
+}
+
+func (c *comparer) diff(a, b *node, path []string) string {
+	where := func(what string) string {
+		if len(path) == 0 {
+			return "the document " + what
+		}
+		return strings.Join(path, ".") + " " + what
+	}
+	switch {
+	case a == nil && b == nil:
+		return ""
+	case a == nil || b == nil:
+		return where("appears or disappears")
+	}
+	if a.kind != b.kind {
+		return where("changes type")
+	}
+	switch a.kind {
+	case scalarNode:
+		if a.tag != b.tag || a.value != b.value {
+			return where(fmt.Sprintf("changes from %q to %q", a.value, b.value))
+		}
+	case sequenceNode:
+		if len(a.items) != len(b.items) {
+			return where("changes length")
+		}
+		for i := range a.items {
+			if d := c.diff(a.items[i], b.items[i], append(path[:len(path):len(path)], fmt.Sprintf("[%d]", i))); d != "" {
+				return d
+			}
+		}
+	case mappingNode:
+		pa, pb := c.pairs(a, path), c.pairs(b, path)
+		if len(pa) != len(pb) {
+			return where("gains or loses keys")
+		}
+		for i := range pa {
+			if pa[i].key.tag != pb[i].key.tag || pa[i].key.value != pb[i].key.value {
+				return where(fmt.Sprintf("has key %q where it had %q", pb[i].key.value, pa[i].key.value))
+			}
+			if d := c.diff(pa[i].value, pb[i].value, append(path[:len(path):len(path)], pa[i].key.value)); d != "" {
+				return d
+			}
+		}
+	}
+	return ""
+}
+
+func (c *comparer) pairs(m *node, path []string) []pair {
+	if c.skip == nil {
+		return m.pairs
+	}
+	out := make([]pair, 0, len(m.pairs))
+	for _, p := range m.pairs {
+		if !c.skip(append(path[:len(path):len(path)], p.key.value)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}

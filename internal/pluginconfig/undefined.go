@@ -1,0 +1,157 @@
+package pluginconfig
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/token"
+)
+
+// What the gateway does with a name its config template does not define:
+// Jinja2 renders it as an empty string, wherever it stands. In a YAML
+// comment that is harmless; in a plugin's own payload template (a webhook
+// body's "{{event}}") the plugin receives it empty; in a URL, a transport or a
+// port it changes where or how the gateway connects. So an undefined name is
+// an error in a value that decides something, nothing in a comment, and a
+// warning elsewhere, saying what the gateway will read. A name under
+// `default`, `is defined` or a condition is undefined on purpose: no
+// diagnostic.
+
+// undefinedNames turns what the render met into diagnostics, positioned in
+// the file as written.
+func (p *parser) undefinedNames(t *renderedText) (errs, warnings []*Error) {
+	if len(t.holes) == 0 && len(t.escapes) == 0 {
+		return nil, nil
+	}
+	comments := commentStarts(t.text)
+	seen := map[string]bool{}
+	add := func(list *[]*Error, offset int, msg string) {
+		line, col := t.src.position(offset)
+		key := fmt.Sprintf("%d:%d:%s", line, col, msg)
+		if !seen[key] {
+			seen[key] = true
+			*list = append(*list, &Error{Line: line, Column: col, Msg: msg})
+		}
+	}
+	for _, h := range t.holes {
+		names := uncovered(t, h)
+		if len(names) == 0 || h.construct < 0 {
+			continue
+		}
+		c := t.constructs[h.construct]
+		if c.kind != outputConstruct {
+			for _, m := range names {
+				add(&warnings, t.sites[m.site].offset, fmt.Sprintf("%s: the gateway reads it as undefined here (empty, false); %s", undefinedWhat(m.name), fixFor(m.name)))
+			}
+			continue
+		}
+		line, col := t.yamlPosition(h.rStart)
+		if comments[line] > 0 && comments[line] <= col {
+			continue // an empty string in a YAML comment changes nothing
+		}
+		reads := t.lineText(line)
+		for _, m := range names {
+			if d := p.decisiveAt(line, col); d != "" {
+				add(&errs, t.sites[m.site].offset, fmt.Sprintf("%s, so the gateway renders it as an empty string in %s (the line reads %q), which decides where or how it connects: %s",
+					undefinedWhat(m.name), d, reads, fixFor(m.name)))
+				continue
+			}
+			add(&warnings, t.sites[m.site].offset, fmt.Sprintf("%s: the gateway renders it as an empty string here, so it reads %q; %s", undefinedWhat(m.name), reads, fixFor(m.name)))
+		}
+	}
+	for _, e := range t.escapes {
+		c := t.constructs[e.construct]
+		line, col := t.yamlPosition(e.rStart)
+		if comments[line] > 0 && comments[line] <= col {
+			continue
+		}
+		add(&warnings, c.start, fmt.Sprintf("the gateway's Jinja2 autoescape writes %q here, not %q (it turns & < > ' \" into HTML entities): add `| safe` to keep the value as it is", htmlEscape(e.value), e.value))
+	}
+	return errs, warnings
+}
+
+// uncovered lists the names a hole met outside default/defined/conditions,
+// each once.
+func uncovered(t *renderedText, h hole) []missing {
+	var out []missing
+	seen := map[string]bool{}
+	for _, m := range h.missing {
+		if m.site < 0 || m.site >= len(t.sites) || t.sites[m.site].covered || seen[m.name] {
+			continue
+		}
+		seen[m.name] = true
+		out = append(out, m)
+	}
+	return out
+}
+
+func undefinedWhat(name string) string {
+	if strings.HasPrefix(name, "env") {
+		return name + " is not in template_env"
+	}
+	return fmt.Sprintf("`%s` is not defined (the gateway gives its config template only `env`)", name)
+}
+
+func fixFor(name string) string {
+	if strings.HasPrefix(name, "env") {
+		return "add it to template_env with the value the gateway's environment gives it (\"\" if it is unset), or give it a default: `| default('…')`"
+	}
+	return fmt.Sprintf("if this is a plugin's own template, keep it from the gateway's rendering: {%% raw %%}{{ %s }}{%% endraw %%}", name)
+}
+
+// decisiveAt names the decisive value on a line that starts at or before column.
+func (p *parser) decisiveAt(line, column int) string {
+	best := ""
+	bestCol := 0
+	for _, d := range p.decisive[line] {
+		if d.column <= column && d.column >= bestCol {
+			best, bestCol = d.what, d.column
+		}
+	}
+	return best
+}
+
+// yamlPosition is the line and column in text (what the YAML loader reads)
+// of an offset of the rendered output.
+func (r *renderedText) yamlPosition(off int) (int, int) {
+	if r.bomSkipped {
+		off -= len(bom)
+	}
+	off = max(0, min(off, len(r.text)))
+	line := sort.Search(len(r.lineStarts), func(i int) bool { return r.lineStarts[i] > off })
+	return line, 1 + utf8.RuneCountInString(r.text[r.lineStarts[line-1]:off])
+}
+
+// lineText is a rendered line as a reader would quote it.
+func (r *renderedText) lineText(line int) string {
+	if line < 1 || line > len(r.lineStarts) {
+		return ""
+	}
+	end := len(r.text)
+	if line < len(r.lineStarts) {
+		end = r.lineStarts[line] - 1
+	}
+	s := strings.TrimSpace(r.text[r.lineStarts[line-1]:end])
+	if utf8.RuneCountInString(s) > 100 {
+		s = string([]rune(s)[:100]) + "…"
+	}
+	return s
+}
+
+// commentStarts maps each line of text to the column its YAML comment
+// starts at (0: none), as the YAML lexer finds comments.
+func commentStarts(text string) map[int]int {
+	out := map[int]int{}
+	defer func() { _ = recover() }() // the lexer never sees a file that did not parse; be safe anyway
+	for _, tk := range lexer.Tokenize(text) {
+		if tk.Type == token.CommentType && tk.Position != nil {
+			if c, ok := out[tk.Position.Line]; !ok || tk.Position.Column < c {
+				out[tk.Position.Line] = tk.Position.Column
+			}
+		}
+	}
+	return out
+}
