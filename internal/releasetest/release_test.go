@@ -63,7 +63,8 @@ func TestRelease(t *testing.T) {
 	}
 	work := t.TempDir()
 	if os.Getenv("MCPTLS_RELEASE_KEEP") != "" {
-		if work, err = os.MkdirTemp("", "mcptls-release-"); err != nil {
+		// Kept for a look after the run, so not t.TempDir, which the test removes.
+		if work, err = os.MkdirTemp("", "mcptls-release-"); err != nil { //nolint:usetesting // kept on purpose
 			t.Fatal(err)
 		}
 		t.Logf("keeping everything under %s", work)
