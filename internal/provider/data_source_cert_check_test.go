@@ -598,7 +598,7 @@ func TestAccCertCheck_badConfig(t *testing.T) {
 		{"missing directory", fmt.Sprintf("data \"mcptls_cert_check\" \"c\" {\n  directory = %q\n}", filepath.Join(tree, "nope")),
 			`(?s)Cannot read the certificate directory.*does not exist`},
 		{"directory is a file", fmt.Sprintf("data \"mcptls_cert_check\" \"c\" {\n  directory = %q\n}", "/dev/null"),
-			`(?s)Cannot read the certificate directory.*is a device, not a directory`},
+			`(?s)Cannot read the certificate directory.*is a character device, not a directory`},
 		{"unknown role", fmt.Sprintf("data \"mcptls_cert_check\" \"c\" {\n  pems = { x = { role = \"gateway\", cert_pem = %q } }\n}", ca.pem),
 			`(?s)Invalid Attribute Value Match.*pems\["x"\].role.*value must be one of`},
 		{"leaf without ca_pem", fmt.Sprintf("data \"mcptls_cert_check\" \"c\" {\n  pems = { x = { role = \"server\", cert_pem = %q } }\n}", ca.pem),

@@ -105,7 +105,8 @@ func TestModuleChanges(t *testing.T) {
 		{"rotation_overlap_days", []string{"rotation_overlap_days=20"}, map[string]string{ca: "update", leaves: "no-op"}},
 		{"validity_days (the CA's set apart)", []string{"validity_days=365"}, map[string]string{ca: "no-op", leaves: "replace"}},
 		{"write_only_ca_key", []string{"write_only_ca_key=true"}, map[string]string{ca: "no-op", leaves: "update"}},
-		{"private_key_passphrase_wo_version", []string{"passphrase_version=1"}, map[string]string{ca: "no-op", leaves: "replace"}},
+		// A gRPC plugin keeps a plain key: cpex 0.1.3's gRPC server reads no password.
+		{"private_key_passphrase_wo_version", []string{"passphrase_version=1"}, map[string]string{ca: "no-op", leaves: "replace:not grpc"}},
 		{"cert_dir", []string{"cert_dir=/etc/mcp/certs"}, map[string]string{ca: "no-op", leaves: "update"}},
 		{"server_host", []string{"server_host=127.0.0.1"}, map[string]string{ca: "no-op", leaves: "update:plugins"}},
 		// A change that needs a new CA stages a successor: the CA and the
@@ -128,11 +129,15 @@ func TestModuleChanges(t *testing.T) {
 		gw, plugins := got["module.mtls.mcptls_gateway_cert.this"], []string{got[`module.mtls.mcptls_plugin_cert.this["DenyListPlugin"]`], got[`module.mtls.mcptls_plugin_cert.this["OPAPluginFilter"]`]}
 		want := row.want[leaves]
 		wantGateway := want
-		if want == "update:plugins" {
-			want, wantGateway = "update", "no-op"
+		wantGRPC := want
+		switch want {
+		case "update:plugins":
+			want, wantGateway, wantGRPC = "update", "no-op", "update"
+		case "replace:not grpc":
+			want, wantGateway, wantGRPC = "replace", "replace", "no-op"
 		}
-		if gw != wantGateway || plugins[0] != want || plugins[1] != want {
-			t.Errorf("%s: the leaves' actions are gateway %q, plugins %v; want gateway %q, plugins %q", row.input, gw, plugins, wantGateway, want)
+		if gw != wantGateway || plugins[0] != want || plugins[1] != wantGRPC {
+			t.Errorf("%s: the leaves' actions are gateway %q, plugins %v; want gateway %q, plugins [%q %q]", row.input, gw, plugins, wantGateway, want, wantGRPC)
 		}
 	}
 }

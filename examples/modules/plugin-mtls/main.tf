@@ -80,8 +80,9 @@ resource "mcptls_plugin_cert" "this" {
   ecdsa_curve                       = var.ecdsa_curve
   validity_days                     = var.validity_days
   early_renewal_days                = var.early_renewal_days
-  private_key_passphrase_wo         = var.private_key_passphrase_wo
-  private_key_passphrase_wo_version = var.private_key_passphrase_wo_version
+  # cpex 0.1.3's gRPC server cannot read an encrypted key: gRPC plugins keep theirs plain.
+  private_key_passphrase_wo         = each.value.transport == "grpc" ? null : var.private_key_passphrase_wo
+  private_key_passphrase_wo_version = each.value.transport == "grpc" ? null : var.private_key_passphrase_wo_version
   cert_dir                          = var.cert_dir
   server_host                       = var.server_host
 

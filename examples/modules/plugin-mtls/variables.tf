@@ -122,7 +122,7 @@ variable "ca_private_key_wo_version" {
 }
 
 variable "private_key_passphrase_wo" {
-  description = "A passphrase for every leaf key: the keys are written as encrypted PKCS#8 and secret_env holds the *_KEYFILE_PASSWORD variables. Set with private_key_passphrase_wo_version. cpex 0.1.3's gRPC code cannot read encrypted keys."
+  description = "A passphrase for every leaf key: the keys are written as encrypted PKCS#8 and secret_env holds the *_KEYFILE_PASSWORD variables. Set with private_key_passphrase_wo_version. cpex 0.1.3's gRPC code cannot read encrypted keys, so gRPC plugins keep plain keys (the gateway's key is encrypted and serves MCP plugins only)."
   type        = string
   default     = null
   sensitive   = true
