@@ -67,19 +67,19 @@ resource "mcptls_gateway_cert" "this" {
 }
 
 resource "mcptls_plugin_cert" "this" {
-  for_each                          = data.mcptls_plugin_config.this.tls_plugins
-  name                              = each.key
-  url                               = each.value.url         # null for gRPC plugins
-  grpc_target                       = each.value.grpc_target # null for MCP plugins
-  ca_cert_pem                       = mcptls_ca.this.cert_pem
-  ca_private_key_pem                = local.leaves_write_only ? null : local.ca_key
-  ca_private_key_pem_wo             = local.leaves_write_only ? local.ca_key : null
-  trust_bundle_pem                  = mcptls_ca.this.trust_bundle_pem
-  key_algorithm                     = var.key_algorithm
-  rsa_bits                          = var.rsa_bits
-  ecdsa_curve                       = var.ecdsa_curve
-  validity_days                     = var.validity_days
-  early_renewal_days                = var.early_renewal_days
+  for_each              = data.mcptls_plugin_config.this.tls_plugins
+  name                  = each.key
+  url                   = each.value.url         # null for gRPC plugins
+  grpc_target           = each.value.grpc_target # null for MCP plugins
+  ca_cert_pem           = mcptls_ca.this.cert_pem
+  ca_private_key_pem    = local.leaves_write_only ? null : local.ca_key
+  ca_private_key_pem_wo = local.leaves_write_only ? local.ca_key : null
+  trust_bundle_pem      = mcptls_ca.this.trust_bundle_pem
+  key_algorithm         = var.key_algorithm
+  rsa_bits              = var.rsa_bits
+  ecdsa_curve           = var.ecdsa_curve
+  validity_days         = var.validity_days
+  early_renewal_days    = var.early_renewal_days
   # cpex 0.1.3's gRPC server cannot read an encrypted key: gRPC plugins keep theirs plain.
   private_key_passphrase_wo         = each.value.transport == "grpc" ? null : var.private_key_passphrase_wo
   private_key_passphrase_wo_version = each.value.transport == "grpc" ? null : var.private_key_passphrase_wo_version
