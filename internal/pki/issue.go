@@ -206,8 +206,9 @@ func Issue(req Request, key crypto.Signer, issuer *Issuer) (*Issued, error) {
 
 // Validity is the window of a certificate of days issued at now by issuer
 // (nil for a self-signed CA): from now minus ClockSkewMargin, never before the
-// issuer's not_before, for exactly days; cut to the issuer's not_after when it
-// would outlive it, by clamped. Issue and renewal planning share it, so a plan
+// issuer's not_before, for exactly days; up to ClockSkewMargin earlier when
+// that keeps it within the issuer; else cut to the issuer's not_after, by
+// clamped. Issue and renewal planning share it, so a plan
 // knows what a reissue would give.
 func Validity(now time.Time, days int, issuer *x509.Certificate) (notBefore, notAfter time.Time, clamped time.Duration) {
 	notBefore = now.UTC().Truncate(time.Second).Add(-ClockSkewMargin)
@@ -215,6 +216,14 @@ func Validity(now time.Time, days int, issuer *x509.Certificate) (notBefore, not
 		notBefore = issuer.NotBefore.UTC()
 	}
 	notAfter = notBefore.AddDate(0, 0, days)
+	// A certificate issued moments after its CA, of the CA's validity, ends a
+	// few seconds after it: it starts that much earlier instead (within the
+	// skew margin, never before the CA), so that it spans validity_days.
+	if issuer != nil {
+		if over := notAfter.Sub(issuer.NotAfter); over > 0 && over <= ClockSkewMargin && !notBefore.Add(-over).Before(issuer.NotBefore) {
+			notBefore, notAfter = notBefore.Add(-over), notAfter.Add(-over)
+		}
+	}
 	if issuer != nil && notAfter.After(issuer.NotAfter) {
 		clamped = notAfter.Sub(issuer.NotAfter)
 		notAfter = issuer.NotAfter.UTC()

@@ -102,8 +102,19 @@ func TestDefaultsMatchTheGuide(t *testing.T) {
 	if string(srv.AuthorityKeyId) != string(ca.SubjectKeyId) {
 		t.Error("AKID does not match the CA's SKID")
 	}
-	if issued.Clamped != time.Minute || !srv.NotAfter.Equal(ca.NotAfter) {
-		t.Errorf("leaf should be clamped to the CA by a minute: clamped %v not_after %v", issued.Clamped, srv.NotAfter)
+	// Issued a minute after its CA with the CA's validity: it starts a minute
+	// earlier instead of being cut, so it spans validity_days and ends with the CA.
+	if issued.Clamped != 0 || !srv.NotAfter.Equal(ca.NotAfter) || srv.NotAfter.Sub(srv.NotBefore) != DefaultValidityDays*24*time.Hour {
+		t.Errorf("leaf issued a minute after its CA: clamped %v, not_before %v, not_after %v (CA's %v)", issued.Clamped, srv.NotBefore, srv.NotAfter, ca.NotAfter)
+	}
+	// Later than the skew margin after the CA, it is cut to the CA's end.
+	later, err := Issue(Request{Profile: ProfileServer, Subject: PluginSubject("DenyListPlugin", DefaultPluginSubject),
+		DNSNames: sans.DNSNames, ValidityDays: DefaultValidityDays, Now: testNow.Add(10 * time.Minute)}, key, issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later.Clamped != 10*time.Minute || !later.Cert.NotAfter.Equal(ca.NotAfter) {
+		t.Errorf("leaf issued 10 minutes after its CA: clamped %v, not_after %v", later.Clamped, later.Cert.NotAfter)
 	}
 }
 

@@ -199,8 +199,14 @@ func PlanRotation(now time.Time, c CAChain, pol RotationPolicy, want CASettings)
 	p, reasons := decide(now, c, pol, want)
 	if p.Promote {
 		promoted, _ := p.Apply(c, nil, false)
-		if then, more := decide(now, promoted, pol, want); then.Stage {
+		then, more := decide(now, promoted, pol, want)
+		if then.Stage {
 			p.Stage, p.Generation, p.PromoteAt, p.Causes, p.Late = true, then.Generation, then.PromoteAt, then.Causes, then.Late
+		}
+		// The CA it replaces may have expired already (nobody applied between
+		// the successor's signing point and the CA's end): it leaves at once.
+		p.Retire = append(p.Retire, then.Retire...)
+		if then.Stage || len(then.Retire) > 0 {
 			reasons = append(reasons, more...)
 		}
 	}
@@ -239,7 +245,7 @@ func decide(now time.Time, c CAChain, pol RotationPolicy, want CASettings) (Rota
 		}
 	}
 	switch {
-	case !now.Before(end):
+	case !now.Before(end) && c.Next == nil:
 		p.Replace = true
 		reasons = append(reasons, fmt.Sprintf("the CA expired at %s: nothing it signed is valid, so it is replaced (an outage was already under way)", stamp(end)))
 	case c.Next != nil:
@@ -250,8 +256,11 @@ func decide(now time.Time, c CAChain, pol RotationPolicy, want CASettings) (Rota
 			// The successor signs; if the inputs changed since it was staged and
 			// the CA is due, it signs anyway and another successor follows.
 			p.Promote = true
-			reasons = append(reasons, fmt.Sprintf("the successor %q signs from now on: the certificates it signs are reissued; the old CA stays in the bundle until it expires at %s",
-				c.Next.Subject.String(), stamp(end)))
+			tail := fmt.Sprintf("the old CA stays in the bundle until it expires at %s", stamp(end))
+			if !now.Before(end) {
+				tail = fmt.Sprintf("no apply came between its signing point and the old CA's end at %s, so everything the old CA signed has expired (an outage was under way), and the old CA leaves the bundle", stamp(end))
+			}
+			reasons = append(reasons, fmt.Sprintf("the successor %q signs from now on: the certificates it signs are reissued; %s", c.Next.Subject.String(), tail))
 		case len(stale) > 0 && pol.OverlapDays == 0:
 			p.Replace = true
 			p.Causes = stale
@@ -304,19 +313,20 @@ func (p RotationPlan) Apply(c CAChain, successor *x509.Certificate, successorOwn
 		return CAChain{}, errors.New("a replaced CA is issued anew, not rotated")
 	}
 	out := c
-	out.Older = nil
-	for _, old := range c.Older {
-		if !containsString(p.Retire, old.SerialNumber.String()) {
-			out.Older = append(out.Older, old)
-		}
-	}
+	older := c.Older
 	if p.Promote {
 		if c.Next == nil {
 			return c, errors.New("no staged successor to promote")
 		}
-		out.Older = append([]*x509.Certificate{c.Current}, out.Older...)
+		older = append([]*x509.Certificate{c.Current}, older...)
 		out.Current, out.CurrentOwnKey = c.Next, c.NextOwnKey
 		out.Next, out.NextOwnKey = nil, false
+	}
+	out.Older = nil
+	for _, old := range older {
+		if !containsString(p.Retire, old.SerialNumber.String()) {
+			out.Older = append(out.Older, old)
+		}
 	}
 	if p.Discard {
 		out.Next, out.NextOwnKey = nil, false

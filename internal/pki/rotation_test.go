@@ -174,6 +174,30 @@ func TestRotationStagingMissed(t *testing.T) {
 	}
 }
 
+// TestRotationStagedSuccessorOutlivesAnExpiredCA: nobody applied between the
+// successor's signing point and the CA's end. The successor, trusted by every
+// bundle shipped since staging, signs (replacing the CA would make a CA
+// nobody trusts yet), and the expired CA leaves the bundle in the same
+// apply, so the plan after it is empty.
+func TestRotationStagedSuccessorOutlivesAnExpiredCA(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	cur := caAt(t, t0, 100)
+	r := &rotator{t: t, chain: CAChain{Current: cur}, pol: RotationPolicy{EarlyDays: 10, OverlapDays: 20}, want: settings(100)}
+	if p := r.apply(cur.NotAfter.AddDate(0, 0, -30)); !p.Stage {
+		t.Fatalf("not staged: %+v", p)
+	}
+	next := r.chain.Next
+	p := r.apply(cur.NotAfter.Add(time.Hour))
+	if !p.Promote || p.Replace || !reflect.DeepEqual(p.Retire, []string{cur.SerialNumber.String()}) || p.Phase != PhaseStable ||
+		!strings.Contains(p.Reason, "everything the old CA signed has expired") {
+		t.Fatalf("%+v", p)
+	}
+	if !r.chain.Current.Equal(next) || len(r.chain.Older) != 0 || r.chain.Next != nil {
+		t.Fatalf("chain after: %+v", r.chain)
+	}
+}
+
 // TestRotationLateOnlyWhenTheOverlapDoesNotFit: staging inside the window
 // keeps the whole overlap as long as the reissued certificates keep half of
 // early_renewal_days to roll out; only after that is the overlap shortened,

@@ -106,6 +106,7 @@ resource "mcptls_plugin_cert" "p" {
 		{"`validity_days = 0`", "validity_days", "Invalid Attribute Value", "must be between 1 and 36500", caInput("validity_days = 0")},
 		{"`validity_days = 36501`", "validity_days", "Invalid Attribute Value", "must be between 1 and 36500", caInput("validity_days = 36501")},
 		{"`early_renewal_days` not below `validity_days`", "early_renewal_days", "Renewal window covers the whole validity", "must be less than validity_days", caInput("validity_days = 30\nearly_renewal_days = 30")},
+		{"`early_renewal_days = 0` on a rotating CA", "early_renewal_days", "A rotating CA needs a renewal window", "Set early_renewal_days to at least 1", caInput("early_renewal_days = 0")},
 		{"`key_algorithm = \"DSA\"`", "key_algorithm", "Invalid Attribute Value Match", "value must be one of", caInput(`key_algorithm = "DSA"`)},
 		{"`rsa_bits = 1024`", "rsa_bits", "Invalid Attribute Value Match", "value must be one of", caInput("rsa_bits = 1024")},
 		{"`ecdsa_curve = \"P521\"`", "ecdsa_curve", "Invalid Attribute Value Match", "value must be one of", caInput(`ecdsa_curve = "P521"`)},

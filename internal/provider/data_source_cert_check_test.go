@@ -222,7 +222,8 @@ func TestAccCertCheck_terraformValues(t *testing.T) {
 resource "mcptls_ca" "ca" {
   key_algorithm      = "ECDSA"
   validity_days      = 365
-  early_renewal_days = 0 # so moving the clock does not reissue anything
+  early_renewal_days    = 0 # so moving the clock does not reissue anything
+  rotation_overlap_days = 0 # nor stage a successor
 }
 ` + leafConfig("mcptls_gateway_cert", "gw", "  early_renewal_days = 0") +
 		leafConfig("mcptls_plugin_cert", "p", "  name = \"DenyListPlugin\"\n  early_renewal_days = 0") + `

@@ -148,6 +148,12 @@ func (m *caModel) validate() diag.Diagnostics {
 	early := int64OrDefault(m.EarlyRenewalDays, pki.DefaultEarlyRenewalDays)
 	overlap := int64OrDefault(m.RotationOverlapDays, pki.DefaultRotationOverlapDays)
 	diags.Append(m.checkOwnKey()...)
+	if overlap > 0 && early == 0 {
+		diags.AddAttributeError(path.Root("early_renewal_days"), "A rotating CA needs a renewal window",
+			fmt.Sprintf("With rotation_overlap_days = %d the successor signs early_renewal_days before this CA expires, so that the certificates it reissues roll out while "+
+				"the old ones are still valid; with early_renewal_days = 0 that is the moment the CA expires. Set early_renewal_days to at least 1 (the default is %d), "+
+				"or rotation_overlap_days to 0 to replace the CA at its end instead.", overlap, pki.DefaultEarlyRenewalDays))
+	}
 	if overlap > 0 && early < validity && early+overlap >= validity {
 		diags.AddAttributeError(path.Root("rotation_overlap_days"), "Rotation overlap covers the whole validity",
 			fmt.Sprintf("early_renewal_days (%d) + rotation_overlap_days (%d) must be less than validity_days (%d), or the CA would stage its successor as soon as it is created: "+
