@@ -250,6 +250,19 @@ func chain(cert *x509.Certificate, role Role, roots []*x509.Certificate, bundle 
 	if problem := ambiguousIssuer(cert, roots, bundle, now); problem != "" {
 		return false, problem
 	}
+	if ca := issuerByNameOnly(cert, roots); ca != nil {
+		// OpenSSL matches names case-insensitively, crypto/x509 byte for byte:
+		// the one link crypto/x509 cannot make is judged here, as OpenSSL does.
+		switch {
+		case !ca.IsCA:
+			return false, fmt.Sprintf("its issuer %q in %s is not a CA", ca.Subject.String(), bundle)
+		case now.Before(ca.NotBefore) || now.After(ca.NotAfter):
+			return false, fmt.Sprintf("its CA %q in %s is not valid at this time", ca.Subject.String(), bundle)
+		case now.Before(cert.NotBefore) || now.After(cert.NotAfter):
+			return false, ""
+		}
+		return true, ""
+	}
 	pool := x509.NewCertPool()
 	for _, c := range roots {
 		pool.AddCert(c)
@@ -324,7 +337,18 @@ func ambiguousIssuer(cert *x509.Certificate, roots []*x509.Certificate, bundle s
 	if chosen == nil {
 		chosen = first
 	}
-	if chosen == nil || cert.CheckSignatureFrom(chosen) == nil {
+	if chosen == nil {
+		for _, ca := range roots {
+			// The CA's key signed it, but the key identifiers disagree:
+			// crypto/x509 accepts the link, OpenSSL finds no issuer.
+			if sameName(ca.RawSubject, cert.RawIssuer) && !keyIDsAgree(ca, cert) && cert.CheckSignatureFrom(ca) == nil {
+				return fmt.Sprintf("does not verify with OpenSSL or Python: its authority key identifier is not the subject key identifier of the CA named %q in %s, "+
+					"so they find no issuer (unable to get local issuer certificate), though that CA's key signed it: reissue the certificate from this CA", cert.Issuer.String(), bundle)
+			}
+		}
+		return ""
+	}
+	if cert.CheckSignatureFrom(chosen) == nil {
 		return ""
 	}
 	for _, ca := range roots {
@@ -340,6 +364,25 @@ func ambiguousIssuer(cert *x509.Certificate, roots []*x509.Certificate, bundle s
 		}
 	}
 	return ""
+}
+
+// issuerByNameOnly is the CA of roots that signed cert and whose name is
+// cert's issuer as OpenSSL compares names but not byte for byte (nil when
+// there is none, or a CA with the very name is there).
+func issuerByNameOnly(cert *x509.Certificate, roots []*x509.Certificate) *x509.Certificate {
+	if isSelfIssued(cert) {
+		return nil
+	}
+	var found *x509.Certificate
+	for _, ca := range roots {
+		if bytes.Equal(ca.RawSubject, cert.RawIssuer) {
+			return nil
+		}
+		if found == nil && sameName(ca.RawSubject, cert.RawIssuer) && keyIDsAgree(ca, cert) && cert.CheckSignatureFrom(ca) == nil {
+			found = ca
+		}
+	}
+	return found
 }
 
 // sameName compares two DER names as OpenSSL does: attribute by attribute, in

@@ -2,7 +2,11 @@ package certcheck
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/pem"
 	"fmt"
 	"math/big"
 	"os"
@@ -11,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
 // TestChainLikeOpenSSL: a bundle with two CAs of the same name, and a
@@ -77,4 +83,92 @@ func opensslVerify(t *testing.T, cert, bundle []byte, at time.Time) (ok bool, ou
 	}
 	out, err = exec.Command(openssl, "verify", "-attime", fmt.Sprint(at.Unix()), "-CAfile", filepath.Join(dir, "bundle.pem"), filepath.Join(dir, "cert.pem")).CombinedOutput()
 	return err == nil && bytes.Contains(out, []byte(": OK")), out, true
+}
+
+// TestChainLikeOpenSSLKeyIdentifiersAndNames: two links where OpenSSL and
+// crypto/x509 part ways, and chain_valid follows OpenSSL (checked against
+// openssl verify when it is installed): an authority key identifier that is
+// not its CA's subject key identifier (OpenSSL finds no issuer), and an
+// issuer name equal to the CA's only as OpenSSL compares names
+// (case-insensitively; crypto/x509 compares bytes).
+func TestChainLikeOpenSSLKeyIdentifiersAndNames(t *testing.T) {
+	t.Parallel()
+	ca := issue(t, caTemplate("ContextForge-CA"), nil)
+	signAs := func(parent x509.Certificate) []byte {
+		tmpl := clientTemplate()
+		tmpl.SerialNumber = big.NewInt(9)
+		tmpl.NotBefore, tmpl.NotAfter = t0.Add(-time.Hour), t0.AddDate(0, 0, 30)
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, &parent, newKey(t).Public(), ca.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	}
+	otherKeyID := *ca.cert
+	otherKeyID.SubjectKeyId = bytes.Repeat([]byte{7}, 20)
+	lowerName := *ca.cert
+	raw, err := asn1.Marshal(pkix.Name{CommonName: "contextforge-ca", Organization: []string{"contextforge"}, OrganizationalUnit: []string{"plugins"}}.ToRDNSequence())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lowerName.RawSubject = raw
+	for _, c := range []struct {
+		name  string
+		leaf  []byte
+		valid bool
+		says  string
+	}{
+		{"authority key identifier of another CA", signAs(otherKeyID), false, "its authority key identifier is not the subject key identifier of the CA named"},
+		{"issuer name in other case", signAs(lowerName), true, ""},
+	} {
+		r := Check(Input{Name: "gw", Role: RoleClient, CertPEM: c.leaf, BundlePEM: ca.pem}, t0)
+		if r.ChainValid != c.valid || !strings.Contains(strings.Join(r.Problems, "\n"), c.says) {
+			t.Errorf("%s: chain_valid %v, problems %q; want %v saying %q", c.name, r.ChainValid, r.Problems, c.valid, c.says)
+		}
+		if ok, out, ran := opensslVerify(t, c.leaf, ca.pem, t0); ran && ok != r.ChainValid {
+			t.Errorf("%s: openssl verify says %v, chain_valid %v:\n%s", c.name, ok, r.ChainValid, out)
+		}
+	}
+}
+
+// TestLegacySuccessorPromotedBundle: a successor staged by a build before CA
+// generations had subjects of their own shares its CA's name. Once it signs,
+// the bundle still holds the older CA, which signed the Makefile's gateway
+// certificate (no key identifiers): the older one must come first for
+// OpenSSL to pick it, and chain_valid agrees with openssl verify.
+func TestLegacySuccessorPromotedBundle(t *testing.T) {
+	t.Parallel()
+	oldT := caTemplate("ContextForge-CA")
+	oldT.NotBefore, oldT.NotAfter = t0.AddDate(0, 0, -90), t0.AddDate(0, 0, 10)
+	old := issue(t, oldT, nil)
+	nextT := caTemplate("ContextForge-CA")
+	nextT.SerialNumber = big.NewInt(43)
+	nextT.NotBefore, nextT.NotAfter = t0.AddDate(0, 0, -20), t0.AddDate(0, 0, 80) // staged 20 days ago, the old build's way
+	next := issue(t, nextT, nil)
+	chain := pki.CAChain{Current: old.cert, Next: next.cert}
+	now := t0.Add(time.Hour)
+	p := pki.PlanRotation(now, chain, pki.RotationPolicy{EarlyDays: 10, OverlapDays: 20},
+		pki.CASettings{Subject: pki.SubjectOf(old.cert), Key: pki.KeySpec{Algorithm: pki.AlgorithmECDSA, Curve: pki.CurveP256}, ValidityDays: 100})
+	after, err := p.Apply(chain, nil, false)
+	if err != nil || !p.Promote {
+		t.Fatalf("%+v %v", p, err)
+	}
+	var bundle []byte
+	for _, c := range after.Bundle() {
+		bundle = append(bundle, pki.EncodeCertificate(c.Raw)...)
+	}
+	gateway := issueV1(t, pkix.Name{CommonName: "mcp-gateway-client", Organization: []string{"MCPGateway"}}, old, t0.AddDate(0, 0, -90), t0.AddDate(0, 0, 10))
+	plugin := issue(t, serverTemplate("DenyListPlugin"), next) // the successor's, with key identifiers
+	for name, leaf := range map[string]*issued{"the Makefile's gateway": gateway, "a certificate the successor signed": plugin} {
+		r := Check(Input{Name: "c", Role: RoleClient, CertPEM: leaf.pem, BundlePEM: bundle}, now)
+		if name == "a certificate the successor signed" {
+			r = Check(Input{Name: "c", Role: RoleServer, CertPEM: leaf.pem, BundlePEM: bundle}, now)
+		}
+		if !r.ChainValid {
+			t.Errorf("%s against the promoted bundle: %q", name, r.Problems)
+		}
+		if ok, out, ran := opensslVerify(t, leaf.pem, bundle, now); ran && !ok {
+			t.Errorf("%s: openssl verify fails:\n%s", name, out)
+		}
+	}
 }

@@ -84,13 +84,14 @@ func PlanLeafRenewal(now, notAfter time.Time, validityDays, earlyDays int, ca *x
 	return r
 }
 
-// successorSignsAt finds the earliest-signing CA of a later generation than
-// ca in bundle; zero when there is none.
+// successorSignsAt finds when ca's staged successor in bundle signs: a CA of
+// the next generation, issued after ca (another CA of the bundle whose subject
+// happens to carry a number is not one); zero when there is none.
 func successorSignsAt(ca *x509.Certificate, bundle []*x509.Certificate) time.Time {
 	var at time.Time
 	gen := GenerationOf(ca)
 	for _, b := range bundle {
-		if b.IsCA && !b.Equal(ca) && GenerationOf(b) > gen {
+		if b.IsCA && !b.Equal(ca) && GenerationOf(b) == gen+1 && b.NotBefore.After(ca.NotBefore) {
 			if t := b.NotBefore.Add(ClockSkewMargin); at.IsZero() || t.Before(at) {
 				at = t
 			}

@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/x509"
 	"errors"
@@ -68,12 +69,27 @@ func (c CAChain) Phase() string {
 
 // Bundle is every CA a party must trust: the signing CA, then the successor,
 // then the older ones.
+//
+// One exception to the order: CAs of one subject, which only a successor
+// staged before generations had subjects of their own shares with the CA it
+// succeeded, stand oldest first. OpenSSL takes the first CA of the issuer's
+// name for a certificate without key identifiers (the Makefile's), and those
+// were all signed by the older one; a certificate with them (every one this
+// provider issues) finds its own CA in any order.
 func (c CAChain) Bundle() []*x509.Certificate {
 	out := []*x509.Certificate{c.Current}
 	if c.Next != nil {
 		out = append(out, c.Next)
 	}
-	return append(out, c.Older...)
+	out = append(out, c.Older...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if bytes.Equal(out[i].RawSubject, out[j].RawSubject) && out[j].NotBefore.Before(out[i].NotBefore) {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
 }
 
 // RotationPolicy is a CA's schedule: early_renewal_days and rotation_overlap_days.

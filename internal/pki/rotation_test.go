@@ -431,6 +431,13 @@ func TestLeafRenewal(t *testing.T) {
 		t.Fatal(err)
 	}
 	staged := []*x509.Certificate{ca, successor.Cert}
+	// A CA of another tree in the bundle whose subject happens to carry a
+	// number, issued before this one: not a successor.
+	foreign, err := Issue(Request{Profile: ProfileCA, Subject: Subject{CommonName: "Corp Root", Generation: 2}, ValidityDays: 900, Now: t0.AddDate(0, 0, -300)}, ecdsaKey(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withForeign := []*x509.Certificate{ca, foreign.Cert}
 	for _, c := range []struct {
 		name                 string
 		now, notAfter        time.Time
@@ -446,6 +453,7 @@ func TestLeafRenewal(t *testing.T) {
 		{"would expire before the successor signs: reissued to the CA's end", end.AddDate(0, 0, -25), end.AddDate(0, 0, -12), 90, 30, staged, true, true, end, end.AddDate(0, 0, -10)},
 		{"ends after the successor signs: waits", end.AddDate(0, 0, -25), end.AddDate(0, 0, -9), 90, 30, staged, true, false, end, end.AddDate(0, 0, -10)},
 		{"nothing staged and it gains: reissued once", end.AddDate(0, 0, -25), end.AddDate(0, 0, -20), 90, 30, nil, true, true, end, time.Time{}},
+		{"a foreign CA with a numbered subject is no successor", end.AddDate(0, 0, -35), end.AddDate(0, 0, -20), 90, 40, withForeign, true, true, end, time.Time{}},
 	} {
 		got := PlanLeafRenewal(c.now, c.notAfter, c.validity, c.early, ca, c.bundle)
 		if got.Due != c.due || got.Reissue != c.reissue || !got.ReissueEnds.Equal(c.reissueEnds) || !got.SuccessorSignsAt.Equal(c.signsAt) {
