@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
 	"time"
@@ -97,5 +98,28 @@ func successorSignsAt(ca *x509.Certificate, bundle []*x509.Certificate) time.Tim
 			}
 		}
 	}
+	return at
+}
+
+// successors remembers SuccessorSignsAt by its texts: every leaf of a
+// configuration names the same CA and bundle, and refresh asks on every plan.
+var successors = &parseCache{entries: map[[sha256.Size]byte]any{}}
+
+// SuccessorSignsAt is when the successor of the CA caPEM, staged in
+// bundlePEM, signs (zero when none is staged, or a text does not parse): from
+// then, the plan that promotes it replaces every certificate the CA signed.
+func SuccessorSignsAt(caPEM, bundlePEM string) time.Time {
+	if v, ok := successors.get(caPEM, bundlePEM); ok {
+		if at, ok := v.(time.Time); ok {
+			return at
+		}
+	}
+	var at time.Time
+	ca, errCA := ParseCertificate(caPEM)
+	bundle, errBundle := ParseCertificates(bundlePEM)
+	if errCA == nil && errBundle == nil {
+		at = successorSignsAt(ca, bundle)
+	}
+	successors.put(at, caPEM, bundlePEM)
 	return at
 }

@@ -88,22 +88,29 @@ func (leafLifecycle) planUpdate(s *planStep) []path.Path {
 
 func (leafLifecycle) update(*planStep) diag.Diagnostics { return nil }
 
-// readyForRenewal reads what the decision needs, the CA and bundle only when
-// the certificate is in its window: Read runs on every plan.
+// readyForRenewal: the next plan replaces the certificate when it is due and
+// reissued, and when its CA's staged successor signs from now (the plan that
+// promotes it gives the leaf a new ca_cert_pem). Read runs on every plan: the
+// successor's signing time is remembered by the texts (pki.SuccessorSignsAt).
 func (leafLifecycle) readyForRenewal(ctx context.Context, now time.Time, state tfsdk.State, cert *x509.Certificate, diags *diag.Diagnostics) (bool, bool) {
 	var f CertFields
 	var leaf LeafFields
 	f.NotAfter = types.StringValue(cert.NotAfter.UTC().Format(time.RFC3339))
 	diags.Append(state.GetAttribute(ctx, path.Root("early_renewal_days"), &f.EarlyRenewalDays)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("ca_cert_pem"), &leaf.CACertPEM)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("trust_bundle_pem"), &leaf.TrustBundlePEM)...)
 	if diags.HasError() {
 		return false, false
+	}
+	if known(leaf.CACertPEM) && known(leaf.TrustBundlePEM) {
+		if at := pki.SuccessorSignsAt(leaf.CACertPEM.ValueString(), leaf.TrustBundlePEM.ValueString()); !at.IsZero() && !now.Before(at) {
+			return true, true
+		}
 	}
 	if due, ok := f.renewalDue(now); !ok || !due {
 		return false, ok
 	}
 	diags.Append(state.GetAttribute(ctx, path.Root("validity_days"), &f.ValidityDays)...)
-	diags.Append(state.GetAttribute(ctx, path.Root("ca_cert_pem"), &leaf.CACertPEM)...)
-	diags.Append(state.GetAttribute(ctx, path.Root("trust_bundle_pem"), &leaf.TrustBundlePEM)...)
 	if diags.HasError() {
 		return false, false
 	}

@@ -678,7 +678,8 @@ resource "mcptls_plugin_cert" "p" {
 		{PreConfig: day(65), RefreshState: true, ExpectNonEmptyPlan: true, Check: ready(false, false, true)},
 		{PreConfig: day(65), Config: config, ConfigPlanChecks: actions(noop, noop, replace), Check: ready(false, false, false)},
 		{PreConfig: day(70), Config: config, ConfigPlanChecks: actions(update, update, update), Check: ready(false, false, false)},
-		{PreConfig: day(90), RefreshState: true, ExpectNonEmptyPlan: true, Check: ready(true, false, true)},
+		// The successor signs: the plan that promotes it replaces both leaves.
+		{PreConfig: day(90), RefreshState: true, ExpectNonEmptyPlan: true, Check: ready(true, true, true)},
 		{PreConfig: day(90), Config: config, ConfigPlanChecks: actions(update, replace, replace), Check: ready(false, false, false)},
 	}})
 }
