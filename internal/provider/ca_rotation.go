@@ -128,15 +128,24 @@ func (m *caModel) settings(ownKey crypto.PublicKey) pki.CASettings {
 	return pki.CASettings{Subject: m.subject(m.CommonName.ValueString()), Key: m.keySpec(), ValidityDays: int(m.ValidityDays.ValueInt64()), OwnKey: ownKey}
 }
 
-// settingsKnown reports whether the inputs a decision reads are known.
-func (m *caModel) settingsKnown() bool {
-	for _, v := range []interface{ IsUnknown() bool }{m.EarlyRenewalDays, m.RotationOverlapDays, m.ValidityDays, m.CommonName,
-		m.Organization, m.OrganizationalUnit, m.KeyAlgorithm, m.RSABits, m.ECDSACurve, m.PrivateKeyWOVersion} {
-		if v.IsUnknown() {
-			return false
+// unknownSettings names the inputs of the rotation decision that are not
+// known (cfg holds the write-only key).
+func (m *caModel) unknownSettings(cfg *caModel) []string {
+	var out []string
+	for _, v := range []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+	}{
+		{"early_renewal_days", m.EarlyRenewalDays}, {"rotation_overlap_days", m.RotationOverlapDays}, {"validity_days", m.ValidityDays},
+		{"common_name", m.CommonName}, {"organization", m.Organization}, {"organizational_unit", m.OrganizationalUnit},
+		{"key_algorithm", m.KeyAlgorithm}, {"rsa_bits", m.RSABits}, {"ecdsa_curve", m.ECDSACurve},
+		{"private_key_wo_version", m.PrivateKeyWOVersion}, {"private_key_pem_wo", cfg.PrivateKeyPEMWO},
+	} {
+		if v.value.IsUnknown() {
+			out = append(out, v.name)
 		}
 	}
-	return true
+	return out
 }
 
 // newestOwnKey is the certificate of the chain last made from the brought
@@ -169,8 +178,14 @@ func (caLifecycle) planUpdate(s *planStep) []path.Path {
 	f := m.fields()
 	f.NotAfter = prior.NotAfter
 	f.ReadyForRenewal = types.BoolValue(false)
-	if !m.settingsKnown() || cfg.PrivateKeyPEMWO.IsUnknown() {
-		m.TrustBundlePEM, m.RotationPhase, f.ReadyForRenewal = types.StringUnknown(), types.StringUnknown(), types.BoolUnknown()
+	// The plan decides whether a change stages a successor or replaces the
+	// CA, and the apply does what it decided: a setting known only at apply
+	// could turn a staging into a replacement after the plan was shown.
+	if unknown := m.unknownSettings(cfg); len(unknown) > 0 {
+		s.diags.AddAttributeError(path.Root(unknown[0]), "CA setting not known at plan",
+			fmt.Sprintf("%s of this existing CA will only be known at apply, but mcptls_ca decides at plan what a change does (in place, a staged successor, or a new CA), "+
+				"and an apply must do what its plan showed. Give a value known at plan (a variable or a literal), or apply what it comes from first "+
+				"(terraform apply -target=<that resource>).", strings.Join(unknown, ", ")))
 		return nil
 	}
 	chain, err := prior.chain()
@@ -315,7 +330,7 @@ func (caLifecycle) update(s *planStep) diag.Diagnostics {
 // configuration, and a brought key for the one the chain was last made from.
 func (caLifecycle) readyForRenewal(ctx context.Context, now time.Time, state tfsdk.State, _ *x509.Certificate, diags *diag.Diagnostics) (bool, bool) {
 	m := &caModel{}
-	if diags.Append(state.Get(ctx, m)...); diags.HasError() || !m.settingsKnown() {
+	if diags.Append(state.Get(ctx, m)...); diags.HasError() || len(m.unknownSettings(m)) > 0 {
 		return false, false
 	}
 	chain, err := m.chain()

@@ -683,3 +683,39 @@ resource "mcptls_plugin_cert" "p" {
 		{PreConfig: day(90), Config: config, ConfigPlanChecks: actions(update, replace, replace), Check: ready(false, false, false)},
 	}})
 }
+
+// TestAccCASettingUnknownAtPlan: an existing CA whose setting comes from a
+// resource that changes in the same apply is refused at plan, naming the
+// setting and the way out, instead of an apply that would decide otherwise
+// than its plan ("Provider produced inconsistent final plan"). Known at plan,
+// the same change stages a successor.
+func TestAccCASettingUnknownAtPlan(t *testing.T) {
+	t.Parallel()
+	config := func(org, expr string) string {
+		return fmt.Sprintf(`
+resource "terraform_data" "org" {
+  input = %q
+}
+resource "mcptls_ca" "ca" {
+  key_algorithm         = "ECDSA"
+  validity_days         = 100
+  early_renewal_days    = 10
+  rotation_overlap_days = 20
+  organization          = %s
+}
+`, org, expr)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(newFakeClock(t0)),
+		Steps: []resource.TestStep{
+			{Config: config("A", "terraform_data.org.output")},
+			{Config: config("B", "terraform_data.org.output"), ExpectError: regexp.MustCompile(`(?s)CA setting not known at plan.*organization of this existing CA will only be known at apply.*-target`)},
+			{Config: config("B", `"B"`), ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			}, ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("mcptls_ca.ca", tfjsonpath.New("rotation_phase"), knownvalue.StringExact("staged")),
+			}},
+		},
+	})
+}
