@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 )
@@ -43,7 +44,10 @@ func ParseCACertificate(certPEM string) (*x509.Certificate, error) {
 	return cert, nil
 }
 
-// ParseIssuer parses a CA certificate and its key and checks they belong together.
+// ParseIssuer parses a CA certificate and its key and checks they belong
+// together. keyPEM may hold several keys, one after the other (a CA key being
+// rotated: the current one and its successor's); the one of the certificate
+// signs, so the same text serves before and after the successor signs.
 func ParseIssuer(certPEM, keyPEM string) (*Issuer, error) {
 	if cached, ok := issuers.get(certPEM, keyPEM); ok {
 		if issuer, ok := cached.(*Issuer); ok {
@@ -54,12 +58,9 @@ func ParseIssuer(certPEM, keyPEM string) (*Issuer, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := ParsePrivateKey(keyPEM)
+	key, err := issuerKey(cert, keyPEM)
 	if err != nil {
 		return nil, &KeyError{err}
-	}
-	if !publicKeysEqual(cert.PublicKey, key.Public()) {
-		return nil, &KeyError{errors.New("the private key does not match the CA certificate's public key")}
 	}
 	issuer := &Issuer{Cert: cert, Key: key}
 	issuers.put(issuer, certPEM, keyPEM)
@@ -86,4 +87,57 @@ func SameCertificate(a, b string) bool {
 		return a == b
 	}
 	return bytes.Equal(ca.Raw, cb.Raw)
+}
+
+// issuerKey is the key of cert in keyPEM: its only key, or the one of a key
+// ring (PEM text holding several private keys) that matches cert.
+func issuerKey(cert *x509.Certificate, keyPEM string) (crypto.Signer, error) {
+	key, err := ParsePrivateKey(keyPEM)
+	if err == nil {
+		if !publicKeysEqual(cert.PublicKey, key.Public()) {
+			return nil, errors.New("the private key does not match the CA certificate's public key")
+		}
+		return key, nil
+	}
+	ring := keyRing(keyPEM)
+	if len(ring) < 2 {
+		return nil, err
+	}
+	for i, text := range ring {
+		k, kerr := ParsePrivateKey(text)
+		if kerr != nil {
+			return nil, fmt.Errorf("key %d of %d: %w", i+1, len(ring), kerr)
+		}
+		if publicKeysEqual(cert.PublicKey, k.Public()) {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("none of the %d private keys given matches the CA certificate's public key", len(ring))
+}
+
+// keyRing splits PEM text that holds only private keys (each optionally
+// after its EC PARAMETERS) into one text per key; nil when the text holds
+// anything else.
+func keyRing(text string) []string {
+	blocks, stray := splitPEM(text)
+	if stray != nil {
+		return nil
+	}
+	var ring []string
+	var params string
+	for _, b := range blocks {
+		switch {
+		case b.Type == "EC PARAMETERS":
+			params += string(pem.EncodeToMemory(b.Block))
+		case privateKeyTypes[b.Type]:
+			ring = append(ring, params+string(pem.EncodeToMemory(b.Block)))
+			params = ""
+		default:
+			return nil
+		}
+	}
+	if params != "" {
+		return nil
+	}
+	return ring
 }

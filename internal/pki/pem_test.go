@@ -167,3 +167,29 @@ func TestUnsupportedCurvesAreNamed(t *testing.T) {
 		t.Errorf("SpecOf(P-521) = %v", err)
 	}
 }
+
+// TestParseIssuerKeyRing: a leaf's CA key may be several keys in one text
+// (a CA key being rotated); the CA certificate's own key signs, whatever
+// its place, EC PARAMETERS before a key included. A ring without it, or
+// with something that is not a key, is refused naming what is wrong.
+func TestParseIssuerKeyRing(t *testing.T) {
+	t.Parallel()
+	issuer, caPEM, caKeyPEM := mustCA(t, ecdsaSpec(), testNow, 30)
+	_, _, otherPEM := mustCA(t, ecdsaSpec(), testNow, 30)
+	params := ecParameters(t, oidP256)
+	for _, ring := range []string{otherPEM + caKeyPEM, caKeyPEM + otherPEM, params + otherPEM + "\n" + params + caKeyPEM} {
+		got, err := ParseIssuer(caPEM, ring)
+		if err != nil || !KeyMatches(issuer.Cert, got.Key) {
+			t.Errorf("ring %q: %v", ring, err)
+		}
+	}
+	for ring, want := range map[string]string{
+		otherPEM + otherPEM:                  "none of the 2 private keys given matches the CA certificate's public key",
+		otherPEM + caPEM:                     "after the private key",
+		otherPEM + pemOf("PRIVATE KEY", nil): "key 2 of 2: private key DER is malformed",
+	} {
+		if _, err := ParseIssuer(caPEM, ring); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want %q", err, want)
+		}
+	}
+}

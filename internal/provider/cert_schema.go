@@ -105,14 +105,14 @@ func leafAttributes() map[string]schema.Attribute {
 			}, "Reissues when the CA certificate changes.", "Reissues when the CA certificate changes.")},
 		},
 		"ca_private_key_pem": schema.StringAttribute{
-			MarkdownDescription: "The signing CA's private key, PEM (PKCS#8, PKCS#1 or SEC1). Must match `ca_cert_pem`. Stored in state: " +
+			MarkdownDescription: "The signing CA's private key, PEM (PKCS#8, PKCS#1 or SEC1); several keys one after the other sign with the one of `ca_cert_pem`. Stored in state: " +
 				"to keep it out, use `ca_private_key_pem_wo` instead (exactly one of the two).",
 			Optional:  true,
 			Sensitive: true,
 		},
 		"ca_private_key_pem_wo": schema.StringAttribute{
 			MarkdownDescription: "Write-only (Terraform and OpenTofu >= 1.11): the signing CA's private key, never stored in state or plan; exactly one of `ca_private_key_pem` and this. " +
-				"Give it on every apply; see [Keeping keys out of state](../guides/keys-out-of-state.md).",
+				"Several keys one after the other sign with the one of `ca_cert_pem` (a CA key being rotated). See [Keeping keys out of state](../guides/keys-out-of-state.md).",
 			Optional: true, Sensitive: true, WriteOnly: true,
 		},
 		"private_key_passphrase_wo": schema.StringAttribute{

@@ -279,6 +279,52 @@ func TestAccOwnCAKey(t *testing.T) {
 	expectPlanError(t, strings.Replace(ownCAConfig(other, 2), "private_key_wo_version = 2", "", 1), `Missing key version`)
 }
 
+// TestAccOwnCAKeyRing: while a new key of the CA's own is rotated in, the
+// leaves are given both keys (one PEM text) and sign with the one of the CA
+// that signs: the current key while the successor is staged, the new one in
+// the apply that promotes it, with no change of configuration in between.
+func TestAccOwnCAKeyRing(t *testing.T) {
+	t.Parallel()
+	key, other, stranger := ecdsaKeyPEM(t), ecdsaKeyPEM(t), ecdsaKeyPEM(t)
+	clock := newFakeClock(t0)
+	ring := key + other
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(v1_11)},
+		ProtoV6ProviderFactories: factories(clock),
+		Steps: []resource.TestStep{
+			{Config: ownCAConfig(key, 1)},
+			{
+				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 30)) },
+				Config:    ownCAKeysConfig(other, 2, ring),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("mcptls_plugin_cert.p", plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(caKeyIs(key, "cert_pem"), caKeyIs(other, "next_cert_pem"), pluginSignedByCA()),
+			},
+			{
+				PreConfig: func() { clock.Set(t0.AddDate(0, 0, 51)) },
+				Config:    ownCAKeysConfig(other, 2, ring),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("mcptls_ca.ca", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("mcptls_plugin_cert.p", plancheck.ResourceActionReplace),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(caKeyIs(other, "cert_pem"), pluginSignedByCA()),
+			},
+			{
+				Config:      ownCAKeysConfig(other, 2, key+stranger),
+				ExpectError: regexp.MustCompile(`(?s)Invalid CA private key.*none of the 2 private keys given matches`),
+			},
+		},
+	})
+}
+
 // TestAccEncryptedKeys: a passphrase encrypts the key as PKCS#8, secret_env
 // holds the *_KEYFILE_PASSWORD variables, Python's ssl loads both keys with
 // them and completes an mTLS handshake, openssl reads them, a wrong password

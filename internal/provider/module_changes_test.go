@@ -169,3 +169,57 @@ func planActions(t *testing.T, planJSON string) map[string]string {
 	}
 	return out
 }
+
+// TestModuleOwnKeyRotation: the module's row "a new ca_private_key_wo_version":
+// with the key it replaces as ca_previous_private_key_pem_wo, the plan stages
+// a successor made from the new key and the leaves only take the new bundle
+// (they keep signing with the current key), and the next plan is empty.
+// Without it, every leaf would be given a key its CA does not have yet.
+func TestModuleOwnKeyRotation(t *testing.T) {
+	t.Parallel()
+	const main = `terraform {
+  required_providers {
+    mcptls = { source = "mcptls/mcptls" }
+  }
+}
+variable "v" {
+  type = number
+}
+variable "previous" {
+  type    = string
+  default = null
+}
+module "mtls" {
+  source                         = "./examples/modules/plugin-mtls"
+  config_path                    = "${path.module}/examples/compose/config.yaml"
+  key_algorithm                  = "ECDSA"
+  ca_private_key_pem_wo          = file("${path.module}/k${var.v}.pem")
+  ca_private_key_wo_version      = var.v
+  ca_previous_private_key_pem_wo = var.previous == null ? null : file("${path.module}/${var.previous}")
+}
+`
+	w := newCLIWorkspace(t, map[string][]byte{"main.tf": []byte(main), "k1.pem": []byte(ecdsaKeyPEM(t)), "k2.pem": []byte(ecdsaKeyPEM(t))})
+	if v := w.cliVersion(); v.LessThan(v1_11) {
+		t.Skipf("%s %s has no write-only arguments (1.11 and later)", w.tf, v)
+	}
+	w.copyTree("../../examples/modules", "examples/modules")
+	w.copyTree("../../examples/compose", "examples/compose")
+	r := &recipe{t: t, w: w, dir: w.dir}
+	r.run("get")
+	r.apply("-var", "v=1")
+	rotate := []string{"-var", "v=2", "-var", "previous=k1.pem"}
+	r.run(append([]string{"plan", "-input=false", "-out=tfplan"}, rotate...)...)
+	got := planActions(t, r.run("show", "-json", "tfplan"))
+	for address, want := range map[string]string{
+		"module.mtls.mcptls_ca.this":                             "update",
+		"module.mtls.mcptls_gateway_cert.this":                   "update",
+		`module.mtls.mcptls_plugin_cert.this["DenyListPlugin"]`:  "update",
+		`module.mtls.mcptls_plugin_cert.this["OPAPluginFilter"]`: "update",
+	} {
+		if got[address] != want {
+			t.Errorf("%s: %q, want %q (all: %v)", address, got[address], want, got)
+		}
+	}
+	r.run("apply", "-input=false", "tfplan")
+	r.planIsEmpty(rotate...)
+}

@@ -22,6 +22,9 @@ locals {
   # not sensitive, so nothing derived from it becomes sensitive.
   own_ca_key = var.ca_private_key_wo_version != null
   ca_key     = local.own_ca_key ? var.ca_private_key_pem_wo : mcptls_ca.this.private_key_pem
+  # While a new key of the CA's own is rotated in, the leaves get both keys and
+  # sign with the one of the CA that signs (the new one once its successor does).
+  leaves_ca_key = var.ca_previous_private_key_pem_wo == null ? local.ca_key : "${var.ca_previous_private_key_pem_wo}\n${local.ca_key}"
   # Leaves take the CA key write-only when asked, and always with an own key
   # (state holds no CA key for them to copy).
   leaves_write_only = var.write_only_ca_key || local.own_ca_key
@@ -49,7 +52,7 @@ resource "mcptls_ca" "this" {
 resource "mcptls_gateway_cert" "this" {
   ca_cert_pem                       = mcptls_ca.this.cert_pem
   ca_private_key_pem                = local.leaves_write_only ? null : local.ca_key
-  ca_private_key_pem_wo             = local.leaves_write_only ? local.ca_key : null
+  ca_private_key_pem_wo             = local.leaves_write_only ? local.leaves_ca_key : null
   trust_bundle_pem                  = mcptls_ca.this.trust_bundle_pem
   key_algorithm                     = var.key_algorithm
   rsa_bits                          = var.rsa_bits
@@ -73,7 +76,7 @@ resource "mcptls_plugin_cert" "this" {
   grpc_target           = each.value.grpc_target # null for MCP plugins
   ca_cert_pem           = mcptls_ca.this.cert_pem
   ca_private_key_pem    = local.leaves_write_only ? null : local.ca_key
-  ca_private_key_pem_wo = local.leaves_write_only ? local.ca_key : null
+  ca_private_key_pem_wo = local.leaves_write_only ? local.leaves_ca_key : null
   trust_bundle_pem      = mcptls_ca.this.trust_bundle_pem
   key_algorithm         = var.key_algorithm
   rsa_bits              = var.rsa_bits

@@ -116,9 +116,16 @@ variable "ca_private_key_pem_wo" {
 }
 
 variable "ca_private_key_wo_version" {
-  description = "Version of ca_private_key_pem_wo: set it with the key, and change it to bring another key (a new CA)."
+  description = "Version of ca_private_key_pem_wo: set it with the key, and change it to bring another key (a successor CA made from it is staged; see ca_previous_private_key_pem_wo)."
   type        = number
   default     = null
+}
+
+variable "ca_previous_private_key_pem_wo" {
+  description = "While a new ca_private_key_pem_wo is rotated in: the key it replaces. The leaves sign with the current CA's key until the successor made from the new key signs, then with the new one, without another change; remove it once rotation_phase is no longer staged."
+  type        = string
+  default     = null
+  sensitive   = true
 }
 
 variable "private_key_passphrase_wo" {
