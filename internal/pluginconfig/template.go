@@ -67,11 +67,11 @@ func renderTemplate(src *source, env map[string]string) (*renderedText, []*Error
 	if e := checkTemplateLimits(src); e != nil {
 		return nil, []*Error{e}
 	}
-	tpl, err := parseTemplate(src)
+	st := newRenderState(src, env)
+	tpl, err := parseTemplate(src, st.environment())
 	if err != nil {
 		return nil, []*Error{err}
 	}
-	st := newRenderState(src, env)
 	if err := st.rewrite(tpl.Root()); err != nil {
 		return nil, []*Error{err}
 	}
@@ -93,14 +93,14 @@ func plainText(src *source) *renderedText {
 }
 
 // parseTemplate parses src; a panic inside gonja's parser becomes an error.
-func parseTemplate(src *source) (tpl *exec.Template, out *Error) {
+func parseTemplate(src *source, env *exec.Environment) (tpl *exec.Template, out *Error) {
 	defer func() {
 		if r := recover(); r != nil {
 			tpl, out = nil, &Error{Line: 1, Column: 1, Msg: fmt.Sprintf(
 				"mcptls cannot parse this template (%v): the gateway's Jinja2 may read it (an empty {%% raw %%} block is one such case); write the construct another way", r)}
 		}
 	}()
-	tpl, err := exec.NewTemplate(templateName, jinjaConfig(), &onlyRoot{text: src.text}, jinjaEnvironment())
+	tpl, err := exec.NewTemplate(templateName, jinjaConfig(), &onlyRoot{text: src.text}, env)
 	if err != nil {
 		return nil, templateSyntaxError(src, err)
 	}
@@ -116,12 +116,12 @@ func (st *renderState) execute(tpl *exec.Template) (out *Error) {
 		}
 	}()
 	err := tpl.Execute(st.trace, exec.NewContext(st.context()))
+	if st.limitHit != "" { // even where the template swallowed the error
+		return st.errorAt(st.trace.current, st.limitHit)
+	}
 	if err == nil {
 		st.trace.finish()
 		return nil
-	}
-	if st.limitHit != "" {
-		return st.errorAt(st.trace.current, st.limitHit)
 	}
 	return st.errorAt(st.trace.current, "template error: "+st.runtimeMessage(err)+"; the gateway's Jinja2 raises it while rendering the file and refuses the file")
 }

@@ -93,6 +93,12 @@ func pyRepr(v *exec.Value) string {
 		for i := range parts {
 			parts[i] = pyRepr(v.Index(i))
 		}
+		if _, ok := v.Interface().(pyTuple); ok {
+			if len(parts) == 1 {
+				return "(" + parts[0] + ",)"
+			}
+			return "(" + strings.Join(parts, ", ") + ")"
+		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case kindDict:
 		var parts []string
@@ -154,8 +160,18 @@ func (st *renderState) binop(va *exec.VarArgs) *exec.Value {
 		return pyErr("internal: binop takes 3 arguments")
 	}
 	op, a, b := va.Args[0].String(), va.Args[1], va.Args[2]
-	if op == "~" {
-		return exec.AsValue(pyStr(a) + pyStr(b))
+	what := "`" + op + "`"
+	if err := st.admit(what, a, b); err != nil {
+		return err
+	}
+	if op == "~" || op == "+" && kindOf(a) == kindStr && kindOf(b) == kindStr {
+		return st.concat(what, a, b, op == "~")
+	}
+	switch op {
+	case "==":
+		return exec.AsValue(pyEqual(a, b))
+	case "!=":
+		return exec.AsValue(!pyEqual(a, b))
 	}
 	ka, kb := kindOf(a), kindOf(b)
 	if ka == kindUndefined || kb == kindUndefined {
@@ -169,12 +185,10 @@ func (st *renderState) binop(va *exec.VarArgs) *exec.Value {
 		return arithmetic(op, a, b)
 	}
 	switch {
-	case op == "+" && ka == kindStr && kb == kindStr:
-		if len(a.String())+len(b.String()) > MaxConfigBytes {
-			return exec.AsValue(st.limit("a string in the template grows past 4 MiB; mcptls stops here"))
-		}
-		return exec.AsValue(a.String() + b.String())
 	case op == "+" && ka == kindList && kb == kindList:
+		if err := st.reserve(what, itemCost*(a.Len()+b.Len())); err != nil {
+			return err
+		}
 		out := make([]any, 0, a.Len()+b.Len())
 		for i := 0; i < a.Len(); i++ {
 			out = append(out, a.Index(i).Interface())
@@ -182,13 +196,13 @@ func (st *renderState) binop(va *exec.VarArgs) *exec.Value {
 		for i := 0; i < b.Len(); i++ {
 			out = append(out, b.Index(i).Interface())
 		}
-		return exec.AsValue(out)
+		return st.made(what, exec.AsValue(out))
 	case op == "*" && (ka == kindStr || ka == kindList) && (kb == kindInt || kb == kindBool):
 		return st.repeat(a, b.Integer())
 	case op == "*" && (kb == kindStr || kb == kindList) && (ka == kindInt || ka == kindBool):
 		return st.repeat(b, a.Integer())
 	case op == "%" && ka == kindStr:
-		return pyFormat(a.String(), b)
+		return st.made(what, st.pyFormat(a.String(), b))
 	}
 	return pyErr("TypeError: unsupported operand type(s) for %s: '%s' and '%s'", op, pyTypeName(a), pyTypeName(b))
 }
@@ -202,23 +216,24 @@ func (st *renderState) repeat(v *exec.Value, n int) *exec.Value {
 		}
 		return exec.AsValue([]any{})
 	}
-	size := v.Len()
+	what := fmt.Sprintf("`*` by %d", n)
 	if v.IsString() {
-		size = len(v.String())
+		if size := len(v.String()); size > 0 && n > maxValueSize/size {
+			return st.tooLarge(what + " would build a value")
+		}
+		return st.made(what, exec.AsValue(strings.Repeat(v.String(), n)))
 	}
-	if size > 0 && n > MaxConfigBytes/size {
-		return exec.AsValue(st.limit("a repetition in the template grows past 4 MiB; mcptls stops here"))
+	items := v.Len()
+	if items > 0 && n > maxValueSize/(itemCost*items) {
+		return st.tooLarge(what + " would build a value")
 	}
-	if v.IsString() {
-		return exec.AsValue(strings.Repeat(v.String(), n))
-	}
-	out := make([]any, 0, size*n)
+	out := make([]any, 0, items*n)
 	for range n {
-		for i := 0; i < size; i++ {
+		for i := 0; i < items; i++ {
 			out = append(out, v.Index(i).Interface())
 		}
 	}
-	return exec.AsValue(out)
+	return st.made(what, exec.AsValue(out))
 }
 
 func numberOf(v *exec.Value) (int64, float64, bool) {
@@ -369,10 +384,10 @@ func cmpInt(a, b int64) int {
 
 // pyFormat is Python's printf-style `format % args` for the conversions a
 // config might use: s r d i f e g x o c and %%.
-func pyFormat(format string, args *exec.Value) *exec.Value {
+func (st *renderState) pyFormat(format string, args *exec.Value) *exec.Value {
 	var list []*exec.Value
 	named := kindOf(args) == kindDict
-	if kindOf(args) == kindList {
+	if _, tuple := args.Interface().(pyTuple); tuple {
 		for i := 0; i < args.Len(); i++ {
 			list = append(list, args.Index(i))
 		}
@@ -408,6 +423,9 @@ func pyFormat(format string, args *exec.Value) *exec.Value {
 		}
 		spec, conv := format[start:j], format[j]
 		i = j
+		if w := specWidth(spec); w > maxValueSize {
+			return st.tooLarge(fmt.Sprintf("the format %%%s%c would build a value", spec, conv))
+		}
 		if conv == '%' {
 			b.WriteByte('%')
 			continue
@@ -432,6 +450,24 @@ func pyFormat(format string, args *exec.Value) *exec.Value {
 		return pyErr("TypeError: not all arguments converted during string formatting")
 	}
 	return exec.AsValue(b.String())
+}
+
+// specWidth is the largest number in a printf-style spec (its width or
+// precision).
+func specWidth(spec string) int {
+	largest, n := 0, 0
+	for i := 0; i < len(spec); i++ {
+		if c := spec[i]; c >= '0' && c <= '9' {
+			if n > maxValueSize {
+				continue
+			}
+			n = n*10 + int(c-'0')
+		} else {
+			n = 0
+		}
+		largest = max(largest, n)
+	}
+	return largest
 }
 
 func formatOne(spec string, conv byte, arg *exec.Value) (string, error) {
@@ -473,7 +509,10 @@ func renderFilter(e *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Valu
 	case kindNone, kindList, kindDict:
 		return exec.AsValue(pyStr(in))
 	case kindStr:
-		if st := stateOf(e); st != nil && !in.Safe {
+		if isMarkup(in) {
+			return exec.AsSafeValue(in.String())
+		}
+		if st := stateOf(e); st != nil {
 			if s := in.String(); htmlEscape(s) != s {
 				st.trace.escapes = append(st.trace.escapes, escape{construct: st.trace.current, rStart: st.trace.out.Len(), value: s})
 			}
@@ -483,9 +522,9 @@ func renderFilter(e *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Valu
 }
 
 // htmlEscape is markupsafe.escape, which Jinja2's autoescape applies to output.
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#39;", `"`, "&#34;").Replace(s)
-}
+func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#39;", `"`, "&#34;")
 
 func stateOf(e *exec.Evaluator) *renderState {
 	v, ok := e.Environment.Context.Get("__mcptls_state")
@@ -533,6 +572,18 @@ var (
 	environment     *exec.Environment
 )
 
+// environment is the shared environment with this render's methods.
+func (st *renderState) environment() *exec.Environment {
+	shared := jinjaEnvironment()
+	return &exec.Environment{
+		Context:           exec.EmptyContext(),
+		Filters:           shared.Filters,
+		Tests:             shared.Tests,
+		ControlStructures: shared.ControlStructures,
+		Methods:           st.methods(),
+	}
+}
+
 // jinjaEnvironment is gonja's environment with Jinja2's filters, tests and
 // tags, corrected where they differ.
 func jinjaEnvironment() *exec.Environment {
@@ -575,11 +626,27 @@ func jinjaEnvironment() *exec.Environment {
 			}
 			return list(e, in, params)
 		})
+		for name, fn := range map[string]exec.FilterFunction{
+			"format": formatFilter, "join": joinFilter, "wordwrap": wordwrapFilter, "reverse": reverseFilter, "center": centerFilter,
+		} {
+			_ = filters.Replace(name, fn)
+		}
 		_ = filters.Register("__mcptls_render", renderFilter)
+		for _, name := range unexportedKeys(filters, "filters") {
+			fn, _ := filters.Get(name)
+			_ = filters.Replace(name, guardFilter(name, fn))
+		}
 		tests := exec.NewTestSet(map[string]exec.TestFunction{}).Update(builtins.Tests)
 		_ = tests.Replace("none", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return isNone(in), nil })
 		_ = tests.Replace("defined", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return !in.IsNil(), nil })
 		_ = tests.Replace("undefined", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return in.IsNil(), nil })
+		for name, fn := range comparisonTests {
+			_ = tests.Replace(name, fn)
+		}
+		for _, name := range unexportedKeys(tests, "tests") {
+			fn, _ := tests.Get(name)
+			_ = tests.Replace(name, guardTest(name, fn))
+		}
 		tags := map[string]gparser.ControlStructureParser{}
 		for _, name := range jinjaTags {
 			if p, ok := builtins.ControlStructures.Get(name); ok {
@@ -591,7 +658,6 @@ func jinjaEnvironment() *exec.Environment {
 			Filters:           filters,
 			Tests:             tests,
 			ControlStructures: exec.NewControlStructureSet(tags),
-			Methods:           builtins.Methods,
 		}
 	})
 	return environment

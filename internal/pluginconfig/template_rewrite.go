@@ -79,6 +79,7 @@ type rewriter struct {
 	// collecting is the first pass: only names the template binds are gathered.
 	collecting bool
 	err        *Error
+	compared   map[nodes.Expression]comparison // comparisons made, for chains
 }
 
 func (st *renderState) rewrite(root *nodes.Template) *Error {
@@ -88,6 +89,7 @@ func (st *renderState) rewrite(root *nodes.Template) *Error {
 		return w.err
 	}
 	w.seen, w.collecting = map[unsafe.Pointer]bool{}, false
+	w.compared = map[nodes.Expression]comparison{}
 	w.walk(reflect.ValueOf(root), walkContext{}, "")
 	return nil
 }
@@ -204,9 +206,19 @@ func (w *rewriter) structFields(v reflect.Value, ctx walkContext, holder string)
 			}
 		}
 		w.walk(f, c, name)
+		if !w.collecting && (name == "SetControlStructure.expression" || name == "SetControlStructure.alternative") {
+			if expr, ok := f.Interface().(nodes.Expression); ok && expr != nil {
+				f.Set(reflect.ValueOf(nodes.Expression(call(expr.Position(), "__mcptls_keep", expr))))
+			}
+		}
+		if !w.collecting && name == "ForControlStructure.IfCondition" {
+			if cond, ok := f.Interface().(nodes.Expression); ok && cond != nil {
+				f.Set(reflect.ValueOf(nodes.Expression(call(cond.Position(), "__mcptls_counted", cond))))
+			}
+		}
 		if !w.collecting && (owner == "Wrapper" || owner == "Template") && t.Field(i).Name == "Nodes" {
 			list, _ := f.Interface().([]nodes.Node)
-			list = w.traced(list, ctx)
+			list = markBlockSets(w.traced(list, ctx))
 			switch {
 			case macroBodies[holder]:
 				list = append([]nodes.Node{tick("__mcptls_deep")}, list...)
@@ -332,6 +344,7 @@ var pythonOperators = map[tokens.Type]string{
 	tokens.Addition: "+", tokens.Subtraction: "-", tokens.Multiply: "*", tokens.Division: "/", tokens.FloorDivision: "//",
 	tokens.Modulo: "%", tokens.Power: "**", tokens.Tilde: "~",
 	tokens.LowerThan: "<", tokens.LowerThanOrEqual: "<=", tokens.GreaterThan: ">", tokens.GreaterThanOrEqual: ">=",
+	tokens.Equals: "==", tokens.Ne: "!=",
 }
 
 // Methods of the gateway's os.environ a template may call on env.
@@ -366,7 +379,17 @@ func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
 			return nil
 		}
 		if op, ok := pythonOperators[n.Operator.Token.Type]; ok {
-			return call(n.Operator.Token, "__mcptls_binop", &nodes.String{Location: n.Operator.Token, Val: op}, n.Left, n.Right)
+			c := call(n.Operator.Token, "__mcptls_binop", &nodes.String{Location: n.Operator.Token, Val: op}, n.Left, n.Right)
+			if compareOperators[op] {
+				return w.chainedComparison(n.Left, n.Operator.Token, n.Right, c)
+			}
+			return c
+		}
+	case *nodes.Call:
+		methodCall(n)
+	case *nodes.Tuple:
+		if !ctx.target {
+			return call(n.Location, "__mcptls_tuple", n.Val...)
 		}
 	case *nodes.Output:
 		n.Expression = rendered(n.Expression)
@@ -439,4 +462,47 @@ func (w *rewriter) traced(list []nodes.Node, ctx walkContext) []nodes.Node {
 		out = append(out, n)
 	}
 	return out
+}
+
+// markBlockSets follows each `{% set x %}...{% endset %}` with a call that
+// makes x Markup, as Jinja2's block set does (gonja stores a plain string).
+func markBlockSets(list []nodes.Node) []nodes.Node {
+	var out []nodes.Node
+	for i, n := range list {
+		name := blockSetTarget(n)
+		if name == "" {
+			continue
+		}
+		if out == nil {
+			out = append(make([]nodes.Node, 0, len(list)+1), list[:i]...)
+		}
+		at := synthetic(n.Position(), "")
+		out = append(out, n, &nodes.Output{Start: at, End: at, Expression: call(at, "__mcptls_markup_var", &nodes.String{Location: at, Val: name})})
+		list = list[i+1:]
+		return append(out, markBlockSets(list)...)
+	}
+	if out == nil {
+		return list
+	}
+	return out
+}
+
+// blockSetTarget is x of `{% set x %}...{% endset %}`, else "".
+func blockSetTarget(n nodes.Node) string {
+	b, ok := n.(*nodes.ControlStructureBlock)
+	if !ok || b.Name != "set" || b.ControlStructure == nil {
+		return ""
+	}
+	v := reflect.ValueOf(b.ControlStructure)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return ""
+	}
+	body, target := v.Elem().FieldByName("body"), v.Elem().FieldByName("target")
+	if !body.IsValid() || body.IsNil() || !target.IsValid() {
+		return ""
+	}
+	if name, ok := settable(target).Interface().(*nodes.Name); ok && name != nil {
+		return name.Name.Val
+	}
+	return ""
 }
