@@ -212,3 +212,41 @@ func (w *rewriter) parenthesized(from, to int) bool {
 	}
 	return false
 }
+
+// index is `obj[i]` for a whole-number literal i, as Jinja2's getitem makes
+// it: a string is indexed by characters (gonja's by bytes cuts a UTF-8
+// character), a negative i counts from the end, and a missing item is
+// Undefined; only an undefined obj raises.
+func (st *renderState) index(va *exec.VarArgs) *exec.Value {
+	if len(va.Args) != 2 {
+		return pyErr("internal: index takes 2 arguments")
+	}
+	obj, i := va.Args[0], va.Args[1].Integer()
+	undefined := exec.AsValue(nil)
+	switch kindOf(obj) {
+	case kindUndefined:
+		return pyErr("UndefinedError: %s is undefined, so it has no attribute or item to read", st.lastMissing())
+	case kindStr:
+		r := []rune(obj.String())
+		if i < 0 {
+			i += len(r)
+		}
+		if i < 0 || i >= len(r) {
+			return undefined
+		}
+		return markupLike(obj, string(r[i]))
+	case kindList:
+		if i < 0 {
+			i += obj.Len()
+		}
+		if i < 0 || i >= obj.Len() {
+			return undefined
+		}
+		return obj.Index(i)
+	case kindDict:
+		if item, ok := dictItem(obj, exec.AsValue(i)); ok {
+			return item
+		}
+	}
+	return undefined
+}

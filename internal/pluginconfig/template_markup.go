@@ -118,3 +118,11 @@ func asMarkupVariable(e *exec.Evaluator, va *exec.VarArgs) *exec.Value {
 	}
 	return exec.AsValue("")
 }
+
+// markupLike is s as Markup when of is Markup (Markup's methods keep it).
+func markupLike(of *exec.Value, s string) *exec.Value {
+	if isMarkup(of) {
+		return asMarkup(s)
+	}
+	return exec.AsValue(s)
+}

@@ -88,7 +88,7 @@ func (st *renderState) methods() exec.Methods {
 		Int:   guardMethods(st, "int", all.Int, nil),
 		Float: guardMethods(st, "float", all.Float, nil),
 		Str:   guardMethods(st, "str", all.Str, pyStrMethods),
-		Dict:  guardMethods(st, "dict", all.Dict, nil),
+		Dict:  guardMethods(st, "dict", all.Dict, pyDictMethods(all.Dict)),
 		List:  guardMethods(st, "list", all.List, nil),
 	}
 }
@@ -218,4 +218,25 @@ func fieldWidth(s string) int {
 		}
 	}
 	return largest
+}
+
+// pyDictMethods are gonja's dict methods corrected where Python's differ:
+// get() of a missing key with no default is None (gonja's is Undefined,
+// which prints nothing; the gateway prints "None").
+func pyDictMethods(set *exec.MethodSet[map[string]any]) map[string]exec.Method[map[string]any] {
+	get, ok := set.Get("get")
+	if !ok {
+		return nil
+	}
+	return map[string]exec.Method[map[string]any]{
+		"get": func(self map[string]any, v *exec.Value, a *exec.VarArgs) (any, error) {
+			out, err := get(self, v, a)
+			if err == nil && out == nil && len(a.Args) == 1 {
+				if _, found := self[a.Args[0].String()]; !found {
+					return pyNone(false), nil
+				}
+			}
+			return out, err
+		},
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -77,8 +78,23 @@ func pyStr(v *exec.Value) string {
 		return "None"
 	case kindList, kindDict:
 		return pyRepr(v)
+	case kindFloat:
+		return pyFloat(v.Float())
 	}
 	return v.String()
+}
+
+// pyFloat is Python's repr() of a float where gonja prints it otherwise.
+func pyFloat(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	return exec.AsValue(f).String()
 }
 
 // pyRepr is Python's repr() of a value printed inside a list or dict.
@@ -249,7 +265,11 @@ func numberOf(v *exec.Value) (int64, float64, bool) {
 	return int64(v.Integer()), float64(v.Integer()), false
 }
 
-var errOverflow = errors.New("OverflowError: the number is too large for mcptls (Python has no limit; a config needs none)")
+var errOverflow = errors.New(overflowMessage)
+
+// overflowMessage is mcptls's limit, not the gateway's: Python's ints have
+// no bound, so the file is refused as beyond what mcptls renders.
+const overflowMessage = "a number beyond 64 bits: mcptls renders integers from -9223372036854775808 to 9223372036854775807 (the gateway's Python has no limit); keep the numbers in the template within them"
 
 func arithmetic(op string, a, b *exec.Value) *exec.Value {
 	ia, fa, aFloat := numberOf(a)
@@ -482,8 +502,17 @@ func formatOne(spec string, conv byte, arg *exec.Value) (string, error) {
 			return "", fmt.Errorf("TypeError: %%%c format: a real number is required, not %s", conv, pyTypeName(arg))
 		}
 		i, f, isFloat := numberOf(arg)
+		if isFloat && conv != 'd' && conv != 'i' {
+			return "", fmt.Errorf("TypeError: %%%c format: an integer is required, not float", conv)
+		}
 		if isFloat {
+			if math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) >= 1<<63 {
+				return "", errOverflow
+			}
 			i = int64(f)
+		}
+		if conv == 'o' && strings.Contains(spec, "#") { // Python's alternate octal is 0o
+			return fmt.Sprintf(strings.Replace(goSpec, "#", "", 1)+"s", pyOctal(i)), nil
 		}
 		verb := map[byte]string{'d': "d", 'i': "d", 'x': "x", 'X': "X", 'o': "o", 'c': "c"}[conv]
 		return fmt.Sprintf(goSpec+verb, i), nil
@@ -492,6 +521,16 @@ func formatOne(spec string, conv byte, arg *exec.Value) (string, error) {
 			return "", fmt.Errorf("TypeError: must be real number, not %s", pyTypeName(arg))
 		}
 		_, f, _ := numberOf(arg)
+		if (conv == 'g' || conv == 'G') && !strings.Contains(spec, ".") {
+			goSpec += ".6" // Python's default precision; Go's is the shortest repr
+		}
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			out := pyFloat(f)
+			if conv >= 'A' && conv <= 'Z' {
+				out = strings.ToUpper(out)
+			}
+			return fmt.Sprintf(strings.Split(goSpec, ".")[0]+"s", out), nil
+		}
 		return fmt.Sprintf(goSpec+string(conv), f), nil
 	}
 	return "", fmt.Errorf("ValueError: unsupported format character '%c'", conv)
@@ -506,9 +545,13 @@ func renderFilter(e *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Valu
 			st.trace.undefined = true
 		}
 		return exec.AsValue("")
-	case kindNone, kindList, kindDict:
+	case kindNone, kindList, kindDict, kindFloat:
 		return exec.AsValue(pyStr(in))
 	case kindStr:
+		if st := stateOf(e); st != nil && strings.ContainsRune(in.String(), 0) {
+			// also keeps a value from posing as mcptls's own markers
+			return exec.AsValue(st.limit("this value contains a NUL character (U+0000), which the gateway's YAML loader (PyYAML) refuses anywhere in the file; remove it from the value or from template_env"))
+		}
 		if isMarkup(in) {
 			return exec.AsSafeValue(in.String())
 		}
@@ -592,6 +635,9 @@ func jinjaEnvironment() *exec.Environment {
 		for _, name := range []string{"default", "d"} {
 			_ = filters.Replace(name, defaultFilter)
 		}
+		for name, fn := range map[string]exec.FilterFunction{"items": itemsFilter, "dictsort": dictsortFilter, "urlencode": urlencodeFilter} {
+			_ = filters.Replace(name, fn)
+		}
 		for _, name := range undefinedRaising {
 			orig, ok := filters.Get(name)
 			if !ok {
@@ -609,6 +655,16 @@ func jinjaEnvironment() *exec.Environment {
 			})
 		}
 		_ = filters.Replace("round", roundFilter)
+		toInt, _ := filters.Get("int")
+		_ = filters.Replace("int", func(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+			switch {
+			case in.IsBool(): // int(True) is 1
+				return exec.AsValue(map[bool]int{true: 1}[in.Bool()])
+			case in.IsFloat() && (math.IsInf(in.Float(), 0) || math.IsNaN(in.Float()) || math.Abs(in.Float()) >= 1<<63):
+				return exec.AsValue(errOverflow)
+			}
+			return toInt(e, in, params)
+		})
 		_ = filters.Replace("tojson", toJSONFilter)
 		for _, name := range []string{"trim", "urlencode", "striptags"} {
 			orig, _ := filters.Get(name)
@@ -641,7 +697,9 @@ func jinjaEnvironment() *exec.Environment {
 		_ = tests.Replace("defined", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return !in.IsNil(), nil })
 		_ = tests.Replace("undefined", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return in.IsNil(), nil })
 		for name, fn := range comparisonTests {
-			_ = tests.Replace(name, fn)
+			if tests.Replace(name, fn) != nil {
+				_ = tests.Register(name, fn)
+			}
 		}
 		for _, name := range unexportedKeys(tests, "tests") {
 			fn, _ := tests.Get(name)
@@ -653,6 +711,7 @@ func jinjaEnvironment() *exec.Environment {
 				tags[name] = p
 			}
 		}
+		tags["raw"] = rawParser
 		environment = &exec.Environment{
 			Context:           exec.EmptyContext(),
 			Filters:           filters,
@@ -687,7 +746,13 @@ func roundFilter(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.
 	if op == nil {
 		return pyErr("FilterArgumentError: method must be common, ceil or floor")
 	}
-	_, f, _ := numberOf(in)
+	i, f, isFloat := numberOf(in)
+	if method == "common" {
+		if !isFloat && precision >= 0 {
+			return exec.AsValue(int(i)) // round(int, n) is the int
+		}
+		return exec.AsValue(pyRound(f, precision))
+	}
 	factor := math.Pow(10, float64(precision))
 	return exec.AsValue(op(f*factor) / factor)
 }
@@ -805,3 +870,28 @@ func pyJSON(b *strings.Builder, v *exec.Value, indent, depth int) error {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+func pyOctal(i int64) string {
+	if i < 0 {
+		return "-0o" + strconv.FormatInt(-i, 8)
+	}
+	return "0o" + strconv.FormatInt(i, 8)
+}
+
+// pyRound is Python's round(f, n) for a float: the exact binary value
+// rounded half to even at n decimals (round(2.675, 2) is 2.67, since 2.675
+// is stored as 2.67499...). strconv rounds the exact value the same way.
+func pyRound(f float64, n int) float64 {
+	if math.IsInf(f, 0) || math.IsNaN(f) || n > 300 {
+		return f
+	}
+	if n < 0 {
+		factor := math.Pow(10, float64(-n))
+		return math.RoundToEven(f/factor) * factor
+	}
+	out, err := strconv.ParseFloat(strconv.FormatFloat(f, 'f', n, 64), 64)
+	if err != nil {
+		return f
+	}
+	return out
+}

@@ -46,6 +46,7 @@ type walkContext struct {
 	covered   bool // an undefined value here is a choice (default, is defined, a condition)
 	target    bool // assigned to, not read
 	capturing bool // output goes into a value (set block, macro, filter block), not the file
+	soft      bool // inside an if: Jinja2 checks filter and test names only when they run
 }
 
 // Names a template can use without defining them: the render's globals,
@@ -163,6 +164,14 @@ func (w *rewriter) structFields(v reflect.Value, ctx walkContext, holder string)
 	owner := t.Name()
 	if w.collecting {
 		w.gatherBindings(v)
+		if b, ok := v.Addr().Interface().(*nodes.ControlStructureBlock); ok {
+			if raw, ok := b.ControlStructure.(*rawBlock); ok {
+				trimRaw(raw, w.st.src.text)
+			}
+		}
+		if err := w.checkName(v.Addr().Interface()); err != nil && w.err == nil && !ctx.soft {
+			w.err = err
+		}
 		if b, ok := v.Addr().Interface().(*nodes.ControlStructureBlock); ok && b.Name == "for" && w.err == nil {
 			if f := reflect.ValueOf(b.ControlStructure); f.Kind() == reflect.Pointer && f.Elem().Kind() == reflect.Struct {
 				if r := f.Elem().FieldByName("Recursive"); r.IsValid() && r.Kind() == reflect.Bool && r.Bool() {
@@ -178,6 +187,7 @@ func (w *rewriter) structFields(v reflect.Value, ctx walkContext, holder string)
 		f := settable(v.Field(i))
 		c := ctx
 		c.target = false
+		c.soft = c.soft || owner == "IfControlStructure" || conditional(v)
 		switch {
 		case coveredFields[name]:
 			c.covered = true
@@ -357,6 +367,9 @@ func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
 		if n.Location != nil && n.Location.Val == "nil" { // gonja's alias; a plain name in Jinja2
 			return w.name(&nodes.Name{Name: n.Location}, ctx)
 		}
+		if n.Location != nil && n.Location.Val != "none" && n.Location.Val != "None" {
+			return nil // a macro parameter with no default: Undefined when not passed
+		}
 		return &nodes.Name{Name: synthetic(n.Location, "__mcptls_none")}
 	case *nodes.Name:
 		if ctx.target {
@@ -373,6 +386,11 @@ func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
 			id := w.st.addSite(site{offset: n.Node.Position().Pos, covered: ctx.covered})
 			arg, _ := n.Arg.(nodes.Expression)
 			return call(n.Location, "__mcptls_env_item", intNode(n.Location, id), arg)
+		}
+		if i, ok := integerLiteral(n.Arg); ok && !ctx.target {
+			if obj, ok := n.Node.(nodes.Expression); ok {
+				return call(n.Location, "__mcptls_index", obj, intNode(n.Location, i))
+			}
 		}
 	case *nodes.BinaryExpression:
 		if n.Operator == nil || n.Operator.Token == nil {
@@ -505,4 +523,35 @@ func blockSetTarget(n nodes.Node) string {
 		return name.Name.Val
 	}
 	return ""
+}
+
+// conditional reports whether v is an output or a set with `if ... else`:
+// Jinja2 checks the filter and test names in it only when they run.
+func conditional(v reflect.Value) bool {
+	switch n := v.Addr().Interface().(type) {
+	case *nodes.Output:
+		return n.Condition != nil
+	}
+	if v.Type().Name() == "SetControlStructure" {
+		if f := v.FieldByName("condition"); f.IsValid() && !f.IsNil() {
+			return true
+		}
+	}
+	return false
+}
+
+// integerLiteral is the value of `3` or `-3`.
+func integerLiteral(n nodes.Node) (int, bool) {
+	switch n := n.(type) {
+	case *nodes.Integer:
+		return n.Val, true
+	case *nodes.UnaryExpression:
+		if i, ok := n.Term.(*nodes.Integer); ok {
+			if n.Negative {
+				return -i.Val, true
+			}
+			return i.Val, true
+		}
+	}
+	return 0, false
 }

@@ -108,6 +108,7 @@ func (st *renderState) context() map[string]any {
 		"__mcptls_counted":    st.counted,
 		"__mcptls_deep":       st.deep,
 		"__mcptls_keep":       keep,
+		"__mcptls_index":      st.index,
 		"__mcptls_markup_var": asMarkupVariable,
 	}
 	for _, name := range []string{"dict", "lipsum", "cycler", "joiner", "namespace"} {

@@ -84,7 +84,12 @@ func TestTemplateErrorsAreTheGateways(t *testing.T) {
 		{"str + int", "plugins: []\nx: {{ 'a' + 1 }}\n", 2, 4, "TypeError"},
 		{"include", "plugins: []\n{% include 'other.yaml' %}\n", 2, 1, "TemplateNotFound: other.yaml"},
 		{"range too big", "plugins: []\n{% for i in range(100001) %}{% endfor %}\n", 2, 1, "MAX_RANGE"},
-	}, DefaultOptions())
+		{"unknown filter in a macro that never runs", "plugins: []\n{% macro m() %}{{ x | nosuch }}{% endmacro %}\n", 2, 23, "No filter named 'nosuch'"},
+		{"unknown test", "plugins: []\nx: {{ 1 is nosuch }}\n", 2, 12, "No test named 'nosuch'"},
+		{"a NUL written by the template", "plugins: []\nx: a{{ '\\x00mcptls:0' }}b\n", 2, 5, "NUL character"},
+		{"a NUL from template_env", "plugins: []\nx: a{{ env.Z }}b\n", 2, 5, "NUL character"},
+		{"an integer beyond 64 bits", "plugins: []\nx: {{ 9223372036854775807 + 1 }}\n", 2, 4, "a number beyond 64 bits"},
+	}, Options{SSRFProtection: true, TemplateEnv: map[string]string{"Z": "\x00mcptls:0"}})
 }
 
 func TestPositionsMapBackThroughTheTemplate(t *testing.T) {
@@ -215,4 +220,23 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestConstructsOnlyJinja2Reads: the gateway loads these and gonja cannot
+// parse them, so the error says mcptls is the one that cannot, and how to
+// write the same thing another way; it never claims the gateway refuses.
+func TestConstructsOnlyJinja2Reads(t *testing.T) {
+	t.Parallel()
+	cases := []yamlCase{
+		{"unpacking set", "plugins: []\n{% set a, b = 1, 2 %}\n", 2, 9, "`{% set a, b = ... %}` (unpacking): mcptls does not render it"},
+		{"filtered block set", "plugins: []\n{% set x | upper %}abc{% endset %}\n", 2, 10, "write `{% set x %}...{% endset %}{% set x = x | filter %}`"},
+		{"call with arguments", "plugins: []\n{% macro m() %}{{ caller(1) }}{% endmacro %}{% call(v) m() %}{{ v }}{% endcall %}\n", 2, 56, "a call block with arguments"},
+		{"integer literal past 64 bits", "plugins: []\nx: {{ 99999999999999999999 }}\n", 2, 7, "a number beyond 64 bits"},
+	}
+	checkCases(t, cases, DefaultOptions())
+	for _, c := range cases {
+		if _, err := Read([]byte(c.yaml), DefaultOptions()); err != nil && strings.Contains(err.Error(), "refuses") {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
 }
