@@ -23,7 +23,9 @@ type rawBlock struct {
 
 func (b *rawBlock) Position() *tokens.Token { return b.at }
 
-func (b *rawBlock) String() string { return fmt.Sprintf("RawBlock(Line=%d Col=%d)", b.at.Line, b.at.Col) }
+func (b *rawBlock) String() string {
+	return fmt.Sprintf("RawBlock(Line=%d Col=%d)", b.at.Line, b.at.Col)
+}
 
 func (b *rawBlock) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) error {
 	_, err := io.WriteString(r.Output, b.text)
