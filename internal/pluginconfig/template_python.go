@@ -378,6 +378,8 @@ func compare(op string, a, b *exec.Value) *exec.Value {
 		}
 	case ka == kindStr && kb == kindStr:
 		c = strings.Compare(a.String(), b.String())
+	case ka == kindList && kb == kindList:
+		return compareLists(op, a, b)
 	default:
 		return pyErr("TypeError: '%s' not supported between instances of '%s' and '%s'", op, pyTypeName(a), pyTypeName(b))
 	}
@@ -635,7 +637,12 @@ func jinjaEnvironment() *exec.Environment {
 		for _, name := range []string{"default", "d"} {
 			_ = filters.Replace(name, defaultFilter)
 		}
-		for name, fn := range map[string]exec.FilterFunction{"items": itemsFilter, "dictsort": dictsortFilter, "urlencode": urlencodeFilter} {
+		length, _ := filters.Get("length")
+		for name, fn := range map[string]exec.FilterFunction{
+			"items": itemsFilter, "dictsort": dictsortFilter, "urlencode": urlencodeFilter,
+			"format": formatFilter, "join": joinFilter, "wordwrap": wordwrapFilter, "reverse": reverseFilter, "center": centerFilter,
+			"title": titleFilter, "wordcount": wordcountFilter, "pprint": pprintFilter, "length": lengthFilter(length), "count": lengthFilter(length),
+		} {
 			_ = filters.Replace(name, fn)
 		}
 		for _, name := range undefinedRaising {
@@ -682,11 +689,6 @@ func jinjaEnvironment() *exec.Environment {
 			}
 			return list(e, in, params)
 		})
-		for name, fn := range map[string]exec.FilterFunction{
-			"format": formatFilter, "join": joinFilter, "wordwrap": wordwrapFilter, "reverse": reverseFilter, "center": centerFilter,
-		} {
-			_ = filters.Replace(name, fn)
-		}
 		_ = filters.Register("__mcptls_render", renderFilter)
 		for _, name := range unexportedKeys(filters, "filters") {
 			fn, _ := filters.Get(name)
@@ -696,6 +698,11 @@ func jinjaEnvironment() *exec.Environment {
 		_ = tests.Replace("none", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return isNone(in), nil })
 		_ = tests.Replace("defined", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return !in.IsNil(), nil })
 		_ = tests.Replace("undefined", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return in.IsNil(), nil })
+		for name, fn := range typeTests {
+			if tests.Replace(name, fn) != nil {
+				_ = tests.Register(name, fn)
+			}
+		}
 		for name, fn := range comparisonTests {
 			if tests.Replace(name, fn) != nil {
 				_ = tests.Register(name, fn)

@@ -92,7 +92,7 @@ func (st *renderState) rewrite(root *nodes.Template) *Error {
 	w.seen, w.collecting = map[unsafe.Pointer]bool{}, false
 	w.compared = map[nodes.Expression]comparison{}
 	w.walk(reflect.ValueOf(root), walkContext{}, "")
-	return nil
+	return w.err
 }
 
 // settable makes an unexported struct field writable.
@@ -360,6 +360,10 @@ var pythonOperators = map[tokens.Type]string{
 // Methods of the gateway's os.environ a template may call on env.
 var envMethods = map[string]bool{"get": true, "items": true, "keys": true, "values": true}
 
+// envMutators are os.environ's other methods: `env.copy` is the method in
+// Jinja2, never a variable named copy.
+var envMutators = map[string]bool{"copy": true, "pop": true, "popitem": true, "clear": true, "setdefault": true, "update": true, "fromkeys": true}
+
 // replace returns what stands for n, or nil to keep it.
 func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
 	switch n := n.(type) {
@@ -377,6 +381,10 @@ func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
 		}
 		return w.name(n, ctx)
 	case *nodes.GetAttribute:
+		if w.isEnv(n.Node) && envMutators[n.Attribute] && w.err == nil {
+			w.err = w.errorAt(jinjaTokenPos(n.Location), "env."+n.Attribute+" is a method of the gateway's os.environ, not a variable: mcptls renders env.get, env.items, env.keys and env.values and no method that copies or changes env; read a variable with env['"+n.Attribute+"'] or env.get('NAME')")
+			return nil
+		}
 		if w.isEnv(n.Node) && n.Attribute != "" && !envMethods[n.Attribute] {
 			id := w.st.addSite(site{name: "env." + n.Attribute, offset: n.Node.Position().Pos, covered: ctx.covered})
 			return call(n.Location, "__mcptls_env", intNode(n.Location, id))

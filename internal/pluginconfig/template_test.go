@@ -232,6 +232,7 @@ func TestConstructsOnlyJinja2Reads(t *testing.T) {
 		{"filtered block set", "plugins: []\n{% set x | upper %}abc{% endset %}\n", 2, 10, "write `{% set x %}...{% endset %}{% set x = x | filter %}`"},
 		{"call with arguments", "plugins: []\n{% macro m() %}{{ caller(1) }}{% endmacro %}{% call(v) m() %}{{ v }}{% endcall %}\n", 2, 56, "a call block with arguments"},
 		{"integer literal past 64 bits", "plugins: []\nx: {{ 99999999999999999999 }}\n", 2, 7, "a number beyond 64 bits"},
+		{"a method that changes env", "plugins: []\nx: {{ env.pop('A') }}\n", 2, 10, "env.pop is a method of the gateway's os.environ, not a variable"},
 	}
 	checkCases(t, cases, DefaultOptions())
 	for _, c := range cases {
