@@ -63,7 +63,22 @@ func TestUndefinedNames(t *testing.T) {
 		{"proto", "plugins:\n  - name: a\n    kind: external\n    mcp:\n      proto: \"{{ env['PROTO'] }}STREAMABLEHTTP\"\n      url: https://h/mcp\n", 5, 18, "env['PROTO'] is not in template_env"},
 		{"grpc target", "plugins:\n  - name: g\n    kind: external\n    grpc: {target: \"h:{{ port }}\"}\n", 4, 26, "`port` is not defined"},
 		{"server port", "plugins: []\nserver_settings:\n  port: 80{{ env.PORT }}\n", 3, 14, "server_settings.port"},
+		{"url in a folded block scalar", mcpPlugin + "      url: >-\n        https://{{ env.HOST }}p.example.com/mcp\n", 7, 20, "env.HOST is not in template_env, so the gateway renders it as an empty string in plugin \"a\": mcp.url"},
+		{"url from a variable set earlier", "{% set h = env.HOST %}" + mcpPlugin + "      url: https://{{ h }}p.example.com/mcp\n", 6, 20, "this writes an undefined value"},
+		{"url from a macro parameter not passed", "{% macro u(h) %}https://{{ h }}x/mcp{% endmacro %}" + mcpPlugin + "      url: {{ u() }}\n", 6, 12, "this writes an undefined value"},
 	}, DefaultOptions())
+
+	// In a one-line flow plugin, an undefined name in a value that decides
+	// nothing is a warning about that value, not an error blamed on kind.
+	_, warnings, ps = parse(t, "plugins:\n  - {name: a, kind: external, description: \"{{ env.D }}\", mcp: {proto: STREAMABLEHTTP, url: \"https://a.example.com/mcp\"}}\n", DefaultOptions())
+	if ps != nil || len(warnings) != 1 || !strings.Contains(warnings[0].Msg, "env.D is not in template_env") {
+		t.Errorf("%v %v", ps, warnings)
+	}
+	// A key of the plugin below its name is not part of the name.
+	_, warnings, ps = parse(t, "plugins:\n  - name: a\n    kind: external\n    description: {{ env.D }}\n    mcp: {proto: STREAMABLEHTTP, url: \"https://a.example.com/mcp\"}\n", DefaultOptions())
+	if ps != nil || len(warnings) != 1 {
+		t.Errorf("%v %v", ps, warnings)
+	}
 
 	// In a statement that is no condition, a warning at the name.
 	_, warnings, ps = parse(t, "{% set host = env.HOST %}plugins: []\n", DefaultOptions())
