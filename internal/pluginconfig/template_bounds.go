@@ -213,6 +213,9 @@ func (st *renderState) tooLarge(what string) *exec.Value {
 // what it built checked.
 func guardFilter(name string, fn exec.FilterFunction) exec.FilterFunction {
 	what := "the " + name + " filter"
+	if name == "__mcptls_render" {
+		what = "the value written here"
+	}
 	estimate := filterEstimates[name]
 	return func(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
 		st := stateOf(e)

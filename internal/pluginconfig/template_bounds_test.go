@@ -28,7 +28,7 @@ var hostileTemplates = []struct{ name, template, says string }{
 	{"printf doubling", "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = '%s%s' % (ns.s, ns.s) %}{% endfor %}", "larger than 4194304 bytes"},
 	{"replace doubling", "{% set ns = namespace(s='xx') %}{% for i in range(30) %}{% set ns.s = ns.s | replace('x', 'xx') %}{% endfor %}", "the replace filter would build a value"},
 	{"list repeat", "{{ ([1] * 4000000) | length }}", "`*` by 4000000 would build a value"},
-	{"deep list printed", "{% set ns = namespace(v=[]) %}{% for i in range(100000) %}{% set ns.v = [ns.v] %}{% endfor %}{{ ns.v }}", "lists nested more than 500 deep"},
+	{"deep list printed", "{% set ns = namespace(v=[]) %}{% for i in range(100000) %}{% set ns.v = [ns.v] %}{% endfor %}{{ ns.v }}", "the value written here is given lists nested more than 500 deep"},
 	{"shared list printed", "{% set ns = namespace(v=[1]) %}{% for i in range(40) %}{% set ns.v = [ns.v, ns.v] %}{% endfor %}{{ ns.v }}", "is given a value larger than 4194304 bytes"},
 	{"shared list compared", "{% set ns = namespace(v=[1]) %}{% for i in range(40) %}{% set ns.v = [ns.v, ns.v] %}{% endfor %}{{ ns.v == ns.v }}", "`==` is given a value larger"},
 	{"shared list method", "{% set ns = namespace(v=[1]) %}{% for i in range(40) %}{% set ns.v = [ns.v, ns.v] %}{% endfor %}{{ ns.v.copy() }}", "a method call is given a value larger"},

@@ -122,6 +122,9 @@ func guardMethods[I any](st *renderState, typ string, set *exec.MethodSet[I], ow
 			if err != nil {
 				return nil, err
 			}
+			if rv := reflect.ValueOf(out); rv.Kind() == reflect.String && rv.Type() != reflect.TypeFor[string]() && rv.Type() != reflect.TypeFor[markup]() {
+				out = rv.String() // gonja's pystring.PyString: a str to the rest of the render
+			}
 			if typ == "list" && recv.name != "" && recv.ctx != nil && recv.ctx.Has(recv.name) {
 				recv.ctx.Set(recv.name, selfValue.Interface())
 			}

@@ -434,6 +434,9 @@ func (w *rewriter) isEnv(n nodes.Node) bool {
 // name stands for a bare name: kept when defined, else a call that records it.
 func (w *rewriter) name(n *nodes.Name, ctx walkContext) nodes.Node {
 	val := n.Name.Val
+	if (val == "varargs" || val == "kwargs") && !w.bound[val] && w.err == nil {
+		w.err = w.errorAt(jinjaTokenPos(n.Name), "a macro that reads `"+val+"`: mcptls does not render macros that take extra arguments (the gateway's Jinja2 does); name the macro's parameters")
+	}
 	if val == "none" && !w.bound[val] { // Jinja2 reads none as None too
 		return &nodes.Name{Name: synthetic(n.Name, "__mcptls_none")}
 	}
