@@ -206,6 +206,9 @@ func FuzzRender(f *testing.F) {
 		"{% macro m(a) %}[{{ a }}]{% endmacro %}{{ m(env.A | default('d')) }}", "{% raw %}{{ x }}{% endraw %}", "{# c #}{{- ' x ' -}}  \n",
 		"{% set ns = namespace(n=0) %}{% set ns.n = ns.n + 1 %}{{ ns.n }}", "{{ '%s' % env.A }}{{ [1] * 3 }}{{ {'a': 1} | tojson }}",
 		"\ufeff{{ env.A ~ 'b' }}\r\nx: 1\r", "{% filter upper %}{{ env.A }}{% endfilter %}", "{{ 1 // 0 }}", "{% call m() %}{% endcall %}",
+		"{% if 10 > env.A|length > 0 == 0 < 1 %}{{ 1 in [true] }}{% endif %}", "{{ env.A.split(',', 1)[-1] ~ 'é'[0] }}{{ ' a b '.rsplit(None, 1) }}",
+		"{% set s %}<{{ env.A | safe }}>{% endset %}{{ s | upper ~ '&' }}", "{{ {'b': 1, 'a': 2} | dictsort | urlencode }}{{ '%g|%#o' % (1.5, 8) }}",
+		"{%- raw -%} {{ x }} {%- endraw %}{% raw %}{% endraw %}", "{% macro m(a, b) %}{{ b }}{% endmacro %}{{ m(1) | title }}",
 	} {
 		f.Add([]byte(seed))
 	}
