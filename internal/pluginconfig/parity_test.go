@@ -85,11 +85,11 @@ func TestEveryTLSPluginGetsACertificate(t *testing.T) {
 func TestParityJinjaValues(t *testing.T) {
 	t.Parallel()
 	want := map[string]string{
-		"155-jinja-chained-comparison.yaml":    "P https://p.example.com/mcp",
-		"156-jinja-safe-concat-url.yaml":       "P https://p.example.com/a?x=1&y=2&amp;z=3",
-		"157-jinja-split-maxsplit-target.yaml": "G g.example.com:50051",
-		"159-jinja-env-get-none-in-url.yaml":   "P https://pNone.example.com/mcp",
-		"160-jinja-urlencode-query.yaml":       "P https://p.example.com/mcp?k=a%26b",
+		"163-jinja-chained-comparison.yaml":    "P https://p.example.com/mcp",
+		"164-jinja-safe-concat-url.yaml":       "P https://p.example.com/a?x=1&y=2&amp;z=3",
+		"165-jinja-split-maxsplit-target.yaml": "G g.example.com:50051",
+		"167-jinja-env-get-none-in-url.yaml":   "P https://pNone.example.com/mcp",
+		"168-jinja-urlencode-query.yaml":       "P https://p.example.com/mcp?k=a%26b",
 	}
 	cases, err := parity.Cases("testdata/parity")
 	if err != nil {
