@@ -78,3 +78,47 @@ func TestEveryTLSPluginGetsACertificate(t *testing.T) {
 		t.Errorf("only %d TLS plugins in the table", n)
 	}
 }
+
+// TestParityJinjaValues: what the gateway read from files whose values a
+// Jinja2 construct makes (recorded with the verdicts, from the loader's
+// parsed data), mcptls reads the same.
+func TestParityJinjaValues(t *testing.T) {
+	t.Parallel()
+	want := map[string]string{
+		"163-jinja-chained-comparison.yaml":    "P https://p.example.com/mcp",
+		"164-jinja-safe-concat-url.yaml":       "P https://p.example.com/a?x=1&y=2&amp;z=3",
+		"165-jinja-split-maxsplit-target.yaml": "G g.example.com:50051",
+		"167-jinja-env-get-none-in-url.yaml":   "P https://pNone.example.com/mcp",
+		"168-jinja-urlencode-query.yaml":       "P https://p.example.com/mcp?k=a%26b",
+	}
+	cases, err := parity.Cases("testdata/parity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		w, ok := want[c.File]
+		if !ok {
+			continue
+		}
+		delete(want, c.File)
+		f, _, err := pluginconfig.Parse([]byte(c.Text), c.Options)
+		if err != nil || len(f.Plugins) != 1 {
+			t.Errorf("%s: %v", c.File, err)
+			continue
+		}
+		p := f.Plugins[0]
+		got := p.Name + " "
+		switch {
+		case p.MCP != nil:
+			got += p.MCP.URL
+		case p.GRPC != nil:
+			got += p.GRPC.Target
+		}
+		if got != w {
+			t.Errorf("%s: mcptls reads %q, the gateway %q", c.File, got, w)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("files missing: %v", want)
+	}
+}

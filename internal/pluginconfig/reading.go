@@ -117,18 +117,25 @@ func (r *renderedText) segmentAt(off int) int {
 // from the root). It returns "" when they are the same, else where the
 // first difference is.
 func (r *Reading) DocumentDiff(o *Reading, skip func(path []string) bool) string {
-	c := &comparer{skip: skip}
-	return c.diff(r.root, o.root, nil)
+	c := &comparer{skip: skip, same: map[[2]*node]bool{}}
+	d, _ := c.diff(r.root, o.root, nil)
+	return d
 }
 
-// comparer walks two documents; aliases are followed at every use (Read
-// bounds what they make reachable), since a skipped path may reach a value
-// another path reaches too.
+// comparer walks two documents. An alias shares its anchor's node, so a
+// document of a few hundred bytes can reach a billion values through
+// aliases of aliases: a pair of nodes found equal with nothing skipped
+// below it is remembered and not walked again (equal in full, they are
+// equal under any skip too, which drops the same keys from both).
 type comparer struct {
-	skip func([]string) bool
+	skip   func([]string) bool
+	same   map[[2]*node]bool
+	visits int
 }
 
-func (c *comparer) diff(a, b *node, path []string) string {
+// diff returns where a and b first differ ("" if nowhere) and whether a
+// skip left something out below them.
+func (c *comparer) diff(a, b *node, path []string) (string, bool) {
 	where := func(what string) string {
 		if len(path) == 0 {
 			return "the document " + what
@@ -137,47 +144,64 @@ func (c *comparer) diff(a, b *node, path []string) string {
 	}
 	switch {
 	case a == nil && b == nil:
-		return ""
+		return "", false
 	case a == nil || b == nil:
-		return where("appears or disappears")
+		return where("appears or disappears"), false
+	}
+	if c.same[[2]*node{a, b}] {
+		return "", false
+	}
+	if c.visits++; c.visits > maxValues {
+		return fmt.Sprintf("the document reaches more than %d values through its aliases", maxValues), false
 	}
 	if a.kind != b.kind {
-		return where("changes type")
+		return where("changes type"), false
 	}
+	skipped := false
 	switch a.kind {
 	case scalarNode:
 		if a.tag != b.tag || a.value != b.value {
-			return where(fmt.Sprintf("changes from %q to %q", a.value, b.value))
+			return where(fmt.Sprintf("changes from %q to %q", a.value, b.value)), false
 		}
 	case sequenceNode:
 		if len(a.items) != len(b.items) {
-			return where("changes length")
+			return where("changes length"), false
 		}
 		for i := range a.items {
-			if d := c.diff(a.items[i], b.items[i], append(path[:len(path):len(path)], fmt.Sprintf("[%d]", i))); d != "" {
-				return d
+			d, s := c.diff(a.items[i], b.items[i], append(path[:len(path):len(path)], fmt.Sprintf("[%d]", i)))
+			if d != "" {
+				return d, false
 			}
+			skipped = skipped || s
 		}
 	case mappingNode:
-		pa, pb := c.pairs(a, path), c.pairs(b, path)
+		pa, sa := c.pairs(a, path)
+		pb, sb := c.pairs(b, path)
+		skipped = sa || sb
 		if len(pa) != len(pb) {
-			return where("gains or loses keys")
+			return where("gains or loses keys"), false
 		}
 		for i := range pa {
 			if pa[i].key.tag != pb[i].key.tag || pa[i].key.value != pb[i].key.value {
-				return where(fmt.Sprintf("has key %q where it had %q", pb[i].key.value, pa[i].key.value))
+				return where(fmt.Sprintf("has key %q where it had %q", pb[i].key.value, pa[i].key.value)), false
 			}
-			if d := c.diff(pa[i].value, pb[i].value, append(path[:len(path):len(path)], pa[i].key.value)); d != "" {
-				return d
+			d, s := c.diff(pa[i].value, pb[i].value, append(path[:len(path):len(path)], pa[i].key.value))
+			if d != "" {
+				return d, false
 			}
+			skipped = skipped || s
 		}
 	}
-	return ""
+	if !skipped {
+		c.same[[2]*node{a, b}] = true
+	}
+	return "", skipped
 }
 
-func (c *comparer) pairs(m *node, path []string) []pair {
+// pairs is m's entries without those skip names; true if it dropped any.
+func (c *comparer) pairs(m *node, path []string) ([]pair, bool) {
 	if c.skip == nil {
-		return m.pairs
+		return m.pairs, false
 	}
 	out := make([]pair, 0, len(m.pairs))
 	for _, p := range m.pairs {
@@ -185,5 +209,5 @@ func (c *comparer) pairs(m *node, path []string) []pair {
 			out = append(out, p)
 		}
 	}
-	return out
+	return out, len(out) != len(m.pairs)
 }

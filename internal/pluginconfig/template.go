@@ -67,11 +67,11 @@ func renderTemplate(src *source, env map[string]string) (*renderedText, []*Error
 	if e := checkTemplateLimits(src); e != nil {
 		return nil, []*Error{e}
 	}
-	tpl, err := parseTemplate(src)
+	st := newRenderState(src, env)
+	tpl, err := parseTemplate(src, st.environment())
 	if err != nil {
 		return nil, []*Error{err}
 	}
-	st := newRenderState(src, env)
 	if err := st.rewrite(tpl.Root()); err != nil {
 		return nil, []*Error{err}
 	}
@@ -93,14 +93,14 @@ func plainText(src *source) *renderedText {
 }
 
 // parseTemplate parses src; a panic inside gonja's parser becomes an error.
-func parseTemplate(src *source) (tpl *exec.Template, out *Error) {
+func parseTemplate(src *source, env *exec.Environment) (tpl *exec.Template, out *Error) {
 	defer func() {
 		if r := recover(); r != nil {
 			tpl, out = nil, &Error{Line: 1, Column: 1, Msg: fmt.Sprintf(
 				"mcptls cannot parse this template (%v): the gateway's Jinja2 may read it (an empty {%% raw %%} block is one such case); write the construct another way", r)}
 		}
 	}()
-	tpl, err := exec.NewTemplate(templateName, jinjaConfig(), &onlyRoot{text: src.text}, jinjaEnvironment())
+	tpl, err := exec.NewTemplate(templateName, jinjaConfig(), &onlyRoot{text: src.text}, env)
 	if err != nil {
 		return nil, templateSyntaxError(src, err)
 	}
@@ -116,12 +116,15 @@ func (st *renderState) execute(tpl *exec.Template) (out *Error) {
 		}
 	}()
 	err := tpl.Execute(st.trace, exec.NewContext(st.context()))
+	if st.limitHit != "" { // even where the template swallowed the error
+		return st.errorAt(st.trace.current, st.limitHit)
+	}
 	if err == nil {
 		st.trace.finish()
 		return nil
 	}
-	if st.limitHit != "" {
-		return st.errorAt(st.trace.current, st.limitHit)
+	if strings.Contains(err.Error(), overflowMessage) {
+		return st.errorAt(st.trace.current, overflowMessage)
 	}
 	return st.errorAt(st.trace.current, "template error: "+st.runtimeMessage(err)+"; the gateway's Jinja2 raises it while rendering the file and refuses the file")
 }
@@ -172,6 +175,48 @@ func templateSyntaxError(src *source, err error) *Error {
 	if line == 1 && src.bom && col > 1 {
 		col--
 	}
+	if strings.Contains(msg, "value out of range") {
+		return &Error{Line: line, Column: col, Msg: overflowMessage}
+	}
+	if what := jinjaOnlySyntax(src.text, line, col); what != "" {
+		return &Error{Line: line, Column: col, Msg: what}
+	}
 	return &Error{Line: line, Column: col, Msg: "template syntax error: " + strings.TrimSuffix(msg, ".") +
 		"; the gateway's Jinja2 refuses the file (TemplateSyntaxError): fix the template, or wrap literal braces in {% raw %}…{% endraw %}"}
+}
+
+// Constructs Jinja2 3.1.6 reads and gonja's parser does not: the gateway
+// loads such a file, so the error says mcptls is the one that cannot, and
+// how to write the same thing another way.
+var jinjaOnlyConstructs = []struct {
+	tag  *regexp.Regexp
+	what string
+}{
+	{regexp.MustCompile(`^\{%-?\s*set\s+[A-Za-z_]\w*\s*,`), "`{% set a, b = ... %}` (unpacking): mcptls does not render it (the gateway's Jinja2 does); set each name on its own, `{% set t = ... %}{% set a = t[0] %}{% set b = t[1] %}`"},
+	{regexp.MustCompile(`^\{%-?\s*set\s+[A-Za-z_]\w*\s*\|`), "`{% set x | filter %}...{% endset %}` (a filtered block set): mcptls does not render it (the gateway's Jinja2 does); write `{% set x %}...{% endset %}{% set x = x | filter %}`"},
+	{regexp.MustCompile(`^\{%-?\s*call\s*\(`), "`{% call(args) macro() %}` (a call block with arguments): mcptls does not render it (the gateway's Jinja2 does); pass the values to the macro as arguments instead"},
+}
+
+// jinjaOnlySyntax is the message for a construct in jinjaOnlyConstructs
+// whose tag holds the error position, else "".
+func jinjaOnlySyntax(text string, line, col int) string {
+	off := 0
+	for l := 1; l < line && off < len(text); l++ {
+		i := strings.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return ""
+		}
+		off += i + 1
+	}
+	end := min(off+col+1, len(text))
+	start := strings.LastIndex(text[:end], "{%")
+	if start < 0 {
+		return ""
+	}
+	for _, c := range jinjaOnlyConstructs {
+		if c.tag.MatchString(text[start:]) {
+			return c.what
+		}
+	}
+	return ""
 }

@@ -14,7 +14,7 @@ const (
 	maxTemplateNesting  = 64        // brackets, or unary operators in a row, in one tag
 	maxBlockNesting     = 100       // {% if %}, {% for %}, ... inside each other
 	maxTagTokens        = 10_000    // tokens in one {{ }} or {% %}
-	maxRenderSteps      = 200_000   // loop iterations and macro calls
+	maxRenderSteps      = 100_000   // loop iterations (filtered out too) and macro calls
 	maxRenderPieces     = 4_000_000 // nodes written
 	maxRangeItems       = 100_000   // Jinja2's sandbox: MAX_RANGE
 	maxRangeItemsTotal  = 1_000_000

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -77,8 +78,23 @@ func pyStr(v *exec.Value) string {
 		return "None"
 	case kindList, kindDict:
 		return pyRepr(v)
+	case kindFloat:
+		return pyFloat(v.Float())
 	}
 	return v.String()
+}
+
+// pyFloat is Python's repr() of a float where gonja prints it otherwise.
+func pyFloat(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	return exec.AsValue(f).String()
 }
 
 // pyRepr is Python's repr() of a value printed inside a list or dict.
@@ -92,6 +108,12 @@ func pyRepr(v *exec.Value) string {
 		parts := make([]string, v.Len())
 		for i := range parts {
 			parts[i] = pyRepr(v.Index(i))
+		}
+		if _, ok := v.Interface().(pyTuple); ok {
+			if len(parts) == 1 {
+				return "(" + parts[0] + ",)"
+			}
+			return "(" + strings.Join(parts, ", ") + ")"
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case kindDict:
@@ -154,8 +176,18 @@ func (st *renderState) binop(va *exec.VarArgs) *exec.Value {
 		return pyErr("internal: binop takes 3 arguments")
 	}
 	op, a, b := va.Args[0].String(), va.Args[1], va.Args[2]
-	if op == "~" {
-		return exec.AsValue(pyStr(a) + pyStr(b))
+	what := "`" + op + "`"
+	if err := st.admit(what, a, b); err != nil {
+		return err
+	}
+	if op == "~" || op == "+" && kindOf(a) == kindStr && kindOf(b) == kindStr {
+		return st.concat(what, a, b, op == "~")
+	}
+	switch op {
+	case "==":
+		return exec.AsValue(pyEqual(a, b))
+	case "!=":
+		return exec.AsValue(!pyEqual(a, b))
 	}
 	ka, kb := kindOf(a), kindOf(b)
 	if ka == kindUndefined || kb == kindUndefined {
@@ -169,12 +201,10 @@ func (st *renderState) binop(va *exec.VarArgs) *exec.Value {
 		return arithmetic(op, a, b)
 	}
 	switch {
-	case op == "+" && ka == kindStr && kb == kindStr:
-		if len(a.String())+len(b.String()) > MaxConfigBytes {
-			return exec.AsValue(st.limit("a string in the template grows past 4 MiB; mcptls stops here"))
-		}
-		return exec.AsValue(a.String() + b.String())
 	case op == "+" && ka == kindList && kb == kindList:
+		if err := st.reserve(what, itemCost*(a.Len()+b.Len())); err != nil {
+			return err
+		}
 		out := make([]any, 0, a.Len()+b.Len())
 		for i := 0; i < a.Len(); i++ {
 			out = append(out, a.Index(i).Interface())
@@ -182,13 +212,13 @@ func (st *renderState) binop(va *exec.VarArgs) *exec.Value {
 		for i := 0; i < b.Len(); i++ {
 			out = append(out, b.Index(i).Interface())
 		}
-		return exec.AsValue(out)
+		return st.made(what, exec.AsValue(out))
 	case op == "*" && (ka == kindStr || ka == kindList) && (kb == kindInt || kb == kindBool):
 		return st.repeat(a, b.Integer())
 	case op == "*" && (kb == kindStr || kb == kindList) && (ka == kindInt || ka == kindBool):
 		return st.repeat(b, a.Integer())
 	case op == "%" && ka == kindStr:
-		return pyFormat(a.String(), b)
+		return st.made(what, st.pyFormat(a.String(), b))
 	}
 	return pyErr("TypeError: unsupported operand type(s) for %s: '%s' and '%s'", op, pyTypeName(a), pyTypeName(b))
 }
@@ -202,23 +232,24 @@ func (st *renderState) repeat(v *exec.Value, n int) *exec.Value {
 		}
 		return exec.AsValue([]any{})
 	}
-	size := v.Len()
+	what := fmt.Sprintf("`*` by %d", n)
 	if v.IsString() {
-		size = len(v.String())
+		if size := len(v.String()); size > 0 && n > maxValueSize/size {
+			return st.tooLarge(what + " would build a value")
+		}
+		return st.made(what, exec.AsValue(strings.Repeat(v.String(), n)))
 	}
-	if size > 0 && n > MaxConfigBytes/size {
-		return exec.AsValue(st.limit("a repetition in the template grows past 4 MiB; mcptls stops here"))
+	items := v.Len()
+	if items > 0 && n > maxValueSize/(itemCost*items) {
+		return st.tooLarge(what + " would build a value")
 	}
-	if v.IsString() {
-		return exec.AsValue(strings.Repeat(v.String(), n))
-	}
-	out := make([]any, 0, size*n)
+	out := make([]any, 0, items*n)
 	for range n {
-		for i := 0; i < size; i++ {
+		for i := 0; i < items; i++ {
 			out = append(out, v.Index(i).Interface())
 		}
 	}
-	return exec.AsValue(out)
+	return st.made(what, exec.AsValue(out))
 }
 
 func numberOf(v *exec.Value) (int64, float64, bool) {
@@ -234,7 +265,11 @@ func numberOf(v *exec.Value) (int64, float64, bool) {
 	return int64(v.Integer()), float64(v.Integer()), false
 }
 
-var errOverflow = errors.New("OverflowError: the number is too large for mcptls (Python has no limit; a config needs none)")
+var errOverflow = errors.New(overflowMessage)
+
+// overflowMessage is mcptls's limit, not the gateway's: Python's ints have
+// no bound, so the file is refused as beyond what mcptls renders.
+const overflowMessage = "a number beyond 64 bits: mcptls renders integers from -9223372036854775808 to 9223372036854775807 (the gateway's Python has no limit); keep the numbers in the template within them"
 
 func arithmetic(op string, a, b *exec.Value) *exec.Value {
 	ia, fa, aFloat := numberOf(a)
@@ -343,6 +378,8 @@ func compare(op string, a, b *exec.Value) *exec.Value {
 		}
 	case ka == kindStr && kb == kindStr:
 		c = strings.Compare(a.String(), b.String())
+	case ka == kindList && kb == kindList:
+		return compareLists(op, a, b)
 	default:
 		return pyErr("TypeError: '%s' not supported between instances of '%s' and '%s'", op, pyTypeName(a), pyTypeName(b))
 	}
@@ -369,10 +406,10 @@ func cmpInt(a, b int64) int {
 
 // pyFormat is Python's printf-style `format % args` for the conversions a
 // config might use: s r d i f e g x o c and %%.
-func pyFormat(format string, args *exec.Value) *exec.Value {
+func (st *renderState) pyFormat(format string, args *exec.Value) *exec.Value {
 	var list []*exec.Value
 	named := kindOf(args) == kindDict
-	if kindOf(args) == kindList {
+	if _, tuple := args.Interface().(pyTuple); tuple {
 		for i := 0; i < args.Len(); i++ {
 			list = append(list, args.Index(i))
 		}
@@ -408,6 +445,9 @@ func pyFormat(format string, args *exec.Value) *exec.Value {
 		}
 		spec, conv := format[start:j], format[j]
 		i = j
+		if w := specWidth(spec); w > maxValueSize {
+			return st.tooLarge(fmt.Sprintf("the format %%%s%c would build a value", spec, conv))
+		}
 		if conv == '%' {
 			b.WriteByte('%')
 			continue
@@ -434,6 +474,24 @@ func pyFormat(format string, args *exec.Value) *exec.Value {
 	return exec.AsValue(b.String())
 }
 
+// specWidth is the largest number in a printf-style spec (its width or
+// precision).
+func specWidth(spec string) int {
+	largest, n := 0, 0
+	for i := 0; i < len(spec); i++ {
+		if c := spec[i]; c >= '0' && c <= '9' {
+			if n > maxValueSize {
+				continue
+			}
+			n = n*10 + int(c-'0')
+		} else {
+			n = 0
+		}
+		largest = max(largest, n)
+	}
+	return largest
+}
+
 func formatOne(spec string, conv byte, arg *exec.Value) (string, error) {
 	goSpec := "%" + spec
 	switch conv {
@@ -446,8 +504,17 @@ func formatOne(spec string, conv byte, arg *exec.Value) (string, error) {
 			return "", fmt.Errorf("TypeError: %%%c format: a real number is required, not %s", conv, pyTypeName(arg))
 		}
 		i, f, isFloat := numberOf(arg)
+		if isFloat && conv != 'd' && conv != 'i' {
+			return "", fmt.Errorf("TypeError: %%%c format: an integer is required, not float", conv)
+		}
 		if isFloat {
+			if math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) >= 1<<63 {
+				return "", errOverflow
+			}
 			i = int64(f)
+		}
+		if conv == 'o' && strings.Contains(spec, "#") { // Python's alternate octal is 0o
+			return fmt.Sprintf(strings.Replace(goSpec, "#", "", 1)+"s", pyOctal(i)), nil
 		}
 		verb := map[byte]string{'d': "d", 'i': "d", 'x': "x", 'X': "X", 'o': "o", 'c': "c"}[conv]
 		return fmt.Sprintf(goSpec+verb, i), nil
@@ -456,6 +523,16 @@ func formatOne(spec string, conv byte, arg *exec.Value) (string, error) {
 			return "", fmt.Errorf("TypeError: must be real number, not %s", pyTypeName(arg))
 		}
 		_, f, _ := numberOf(arg)
+		if (conv == 'g' || conv == 'G') && !strings.Contains(spec, ".") {
+			goSpec += ".6" // Python's default precision; Go's is the shortest repr
+		}
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			out := pyFloat(f)
+			if conv >= 'A' && conv <= 'Z' {
+				out = strings.ToUpper(out)
+			}
+			return fmt.Sprintf(strings.Split(goSpec, ".")[0]+"s", out), nil
+		}
 		return fmt.Sprintf(goSpec+string(conv), f), nil
 	}
 	return "", fmt.Errorf("ValueError: unsupported format character '%c'", conv)
@@ -470,10 +547,17 @@ func renderFilter(e *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Valu
 			st.trace.undefined = true
 		}
 		return exec.AsValue("")
-	case kindNone, kindList, kindDict:
+	case kindNone, kindList, kindDict, kindFloat:
 		return exec.AsValue(pyStr(in))
 	case kindStr:
-		if st := stateOf(e); st != nil && !in.Safe {
+		if st := stateOf(e); st != nil && strings.ContainsRune(in.String(), 0) {
+			// also keeps a value from posing as mcptls's own markers
+			return exec.AsValue(st.limit("this value contains a NUL character (U+0000), which the gateway's YAML loader (PyYAML) refuses anywhere in the file; remove it from the value or from template_env"))
+		}
+		if isMarkup(in) {
+			return exec.AsSafeValue(in.String())
+		}
+		if st := stateOf(e); st != nil {
 			if s := in.String(); htmlEscape(s) != s {
 				st.trace.escapes = append(st.trace.escapes, escape{construct: st.trace.current, rStart: st.trace.out.Len(), value: s})
 			}
@@ -483,9 +567,9 @@ func renderFilter(e *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Valu
 }
 
 // htmlEscape is markupsafe.escape, which Jinja2's autoescape applies to output.
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#39;", `"`, "&#34;").Replace(s)
-}
+func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#39;", `"`, "&#34;")
 
 func stateOf(e *exec.Evaluator) *renderState {
 	v, ok := e.Environment.Context.Get("__mcptls_state")
@@ -533,6 +617,18 @@ var (
 	environment     *exec.Environment
 )
 
+// environment is the shared environment with this render's methods.
+func (st *renderState) environment() *exec.Environment {
+	shared := jinjaEnvironment()
+	return &exec.Environment{
+		Context:           exec.EmptyContext(),
+		Filters:           shared.Filters,
+		Tests:             shared.Tests,
+		ControlStructures: shared.ControlStructures,
+		Methods:           st.methods(),
+	}
+}
+
 // jinjaEnvironment is gonja's environment with Jinja2's filters, tests and
 // tags, corrected where they differ.
 func jinjaEnvironment() *exec.Environment {
@@ -540,6 +636,14 @@ func jinjaEnvironment() *exec.Environment {
 		filters := exec.NewFilterSet(map[string]exec.FilterFunction{}).Update(builtins.Filters)
 		for _, name := range []string{"default", "d"} {
 			_ = filters.Replace(name, defaultFilter)
+		}
+		length, _ := filters.Get("length")
+		for name, fn := range map[string]exec.FilterFunction{
+			"items": itemsFilter, "dictsort": dictsortFilter, "urlencode": urlencodeFilter,
+			"format": formatFilter, "join": joinFilter, "wordwrap": wordwrapFilter, "reverse": reverseFilter, "center": centerFilter,
+			"title": titleFilter, "wordcount": wordcountFilter, "pprint": pprintFilter, "length": lengthFilter(length), "count": lengthFilter(length),
+		} {
+			_ = filters.Replace(name, fn)
 		}
 		for _, name := range undefinedRaising {
 			orig, ok := filters.Get(name)
@@ -558,6 +662,16 @@ func jinjaEnvironment() *exec.Environment {
 			})
 		}
 		_ = filters.Replace("round", roundFilter)
+		toInt, _ := filters.Get("int")
+		_ = filters.Replace("int", func(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+			switch {
+			case in.IsBool(): // int(True) is 1
+				return exec.AsValue(map[bool]int{true: 1}[in.Bool()])
+			case in.IsFloat() && (math.IsInf(in.Float(), 0) || math.IsNaN(in.Float()) || math.Abs(in.Float()) >= 1<<63):
+				return exec.AsValue(errOverflow)
+			}
+			return toInt(e, in, params)
+		})
 		_ = filters.Replace("tojson", toJSONFilter)
 		for _, name := range []string{"trim", "urlencode", "striptags"} {
 			orig, _ := filters.Get(name)
@@ -576,22 +690,40 @@ func jinjaEnvironment() *exec.Environment {
 			return list(e, in, params)
 		})
 		_ = filters.Register("__mcptls_render", renderFilter)
+		for _, name := range unexportedKeys(filters, "filters") {
+			fn, _ := filters.Get(name)
+			_ = filters.Replace(name, guardFilter(name, fn))
+		}
 		tests := exec.NewTestSet(map[string]exec.TestFunction{}).Update(builtins.Tests)
 		_ = tests.Replace("none", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return isNone(in), nil })
 		_ = tests.Replace("defined", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return !in.IsNil(), nil })
 		_ = tests.Replace("undefined", func(_ *exec.Context, in *exec.Value, _ *exec.VarArgs) (bool, error) { return in.IsNil(), nil })
+		for name, fn := range typeTests {
+			if tests.Replace(name, fn) != nil {
+				_ = tests.Register(name, fn)
+			}
+		}
+		for name, fn := range comparisonTests {
+			if tests.Replace(name, fn) != nil {
+				_ = tests.Register(name, fn)
+			}
+		}
+		for _, name := range unexportedKeys(tests, "tests") {
+			fn, _ := tests.Get(name)
+			_ = tests.Replace(name, guardTest(name, fn))
+		}
 		tags := map[string]gparser.ControlStructureParser{}
 		for _, name := range jinjaTags {
 			if p, ok := builtins.ControlStructures.Get(name); ok {
 				tags[name] = p
 			}
 		}
+		tags["raw"] = rawParser
 		environment = &exec.Environment{
 			Context:           exec.EmptyContext(),
 			Filters:           filters,
 			Tests:             tests,
 			ControlStructures: exec.NewControlStructureSet(tags),
-			Methods:           builtins.Methods,
 		}
 	})
 	return environment
@@ -621,7 +753,13 @@ func roundFilter(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.
 	if op == nil {
 		return pyErr("FilterArgumentError: method must be common, ceil or floor")
 	}
-	_, f, _ := numberOf(in)
+	i, f, isFloat := numberOf(in)
+	if method == "common" {
+		if !isFloat && precision >= 0 {
+			return exec.AsValue(int(i)) // round(int, n) is the int
+		}
+		return exec.AsValue(pyRound(f, precision))
+	}
 	factor := math.Pow(10, float64(precision))
 	return exec.AsValue(op(f*factor) / factor)
 }
@@ -739,3 +877,28 @@ func pyJSON(b *strings.Builder, v *exec.Value, indent, depth int) error {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+func pyOctal(i int64) string {
+	if i < 0 {
+		return "-0o" + strconv.FormatInt(-i, 8)
+	}
+	return "0o" + strconv.FormatInt(i, 8)
+}
+
+// pyRound is Python's round(f, n) for a float: the exact binary value
+// rounded half to even at n decimals (round(2.675, 2) is 2.67, since 2.675
+// is stored as 2.67499...). strconv rounds the exact value the same way.
+func pyRound(f float64, n int) float64 {
+	if math.IsInf(f, 0) || math.IsNaN(f) || n > 300 {
+		return f
+	}
+	if n < 0 {
+		factor := math.Pow(10, float64(-n))
+		return math.RoundToEven(f/factor) * factor
+	}
+	out, err := strconv.ParseFloat(strconv.FormatFloat(f, 'f', n, 64), 64)
+	if err != nil {
+		return f
+	}
+	return out
+}

@@ -46,6 +46,7 @@ type walkContext struct {
 	covered   bool // an undefined value here is a choice (default, is defined, a condition)
 	target    bool // assigned to, not read
 	capturing bool // output goes into a value (set block, macro, filter block), not the file
+	soft      bool // inside an if: Jinja2 checks filter and test names only when they run
 }
 
 // Names a template can use without defining them: the render's globals,
@@ -79,6 +80,7 @@ type rewriter struct {
 	// collecting is the first pass: only names the template binds are gathered.
 	collecting bool
 	err        *Error
+	compared   map[nodes.Expression]comparison // comparisons made, for chains
 }
 
 func (st *renderState) rewrite(root *nodes.Template) *Error {
@@ -88,8 +90,9 @@ func (st *renderState) rewrite(root *nodes.Template) *Error {
 		return w.err
 	}
 	w.seen, w.collecting = map[unsafe.Pointer]bool{}, false
+	w.compared = map[nodes.Expression]comparison{}
 	w.walk(reflect.ValueOf(root), walkContext{}, "")
-	return nil
+	return w.err
 }
 
 // settable makes an unexported struct field writable.
@@ -161,6 +164,14 @@ func (w *rewriter) structFields(v reflect.Value, ctx walkContext, holder string)
 	owner := t.Name()
 	if w.collecting {
 		w.gatherBindings(v)
+		if b, ok := v.Addr().Interface().(*nodes.ControlStructureBlock); ok {
+			if raw, ok := b.ControlStructure.(*rawBlock); ok {
+				trimRaw(raw, w.st.src.text)
+			}
+		}
+		if err := w.checkName(v.Addr().Interface()); err != nil && w.err == nil && !ctx.soft {
+			w.err = err
+		}
 		if b, ok := v.Addr().Interface().(*nodes.ControlStructureBlock); ok && b.Name == "for" && w.err == nil {
 			if f := reflect.ValueOf(b.ControlStructure); f.Kind() == reflect.Pointer && f.Elem().Kind() == reflect.Struct {
 				if r := f.Elem().FieldByName("Recursive"); r.IsValid() && r.Kind() == reflect.Bool && r.Bool() {
@@ -176,6 +187,7 @@ func (w *rewriter) structFields(v reflect.Value, ctx walkContext, holder string)
 		f := settable(v.Field(i))
 		c := ctx
 		c.target = false
+		c.soft = c.soft || owner == "IfControlStructure" || conditional(v)
 		switch {
 		case coveredFields[name]:
 			c.covered = true
@@ -204,9 +216,19 @@ func (w *rewriter) structFields(v reflect.Value, ctx walkContext, holder string)
 			}
 		}
 		w.walk(f, c, name)
+		if !w.collecting && (name == "SetControlStructure.expression" || name == "SetControlStructure.alternative") {
+			if expr, ok := f.Interface().(nodes.Expression); ok && expr != nil {
+				f.Set(reflect.ValueOf(nodes.Expression(call(expr.Position(), "__mcptls_keep", expr))))
+			}
+		}
+		if !w.collecting && name == "ForControlStructure.IfCondition" {
+			if cond, ok := f.Interface().(nodes.Expression); ok && cond != nil {
+				f.Set(reflect.ValueOf(nodes.Expression(call(cond.Position(), "__mcptls_counted", cond))))
+			}
+		}
 		if !w.collecting && (owner == "Wrapper" || owner == "Template") && t.Field(i).Name == "Nodes" {
 			list, _ := f.Interface().([]nodes.Node)
-			list = w.traced(list, ctx)
+			list = markBlockSets(w.traced(list, ctx))
 			switch {
 			case macroBodies[holder]:
 				list = append([]nodes.Node{tick("__mcptls_deep")}, list...)
@@ -332,10 +354,15 @@ var pythonOperators = map[tokens.Type]string{
 	tokens.Addition: "+", tokens.Subtraction: "-", tokens.Multiply: "*", tokens.Division: "/", tokens.FloorDivision: "//",
 	tokens.Modulo: "%", tokens.Power: "**", tokens.Tilde: "~",
 	tokens.LowerThan: "<", tokens.LowerThanOrEqual: "<=", tokens.GreaterThan: ">", tokens.GreaterThanOrEqual: ">=",
+	tokens.Equals: "==", tokens.Ne: "!=",
 }
 
 // Methods of the gateway's os.environ a template may call on env.
 var envMethods = map[string]bool{"get": true, "items": true, "keys": true, "values": true}
+
+// envMutators are os.environ's other methods: `env.copy` is the method in
+// Jinja2, never a variable named copy.
+var envMutators = map[string]bool{"copy": true, "pop": true, "popitem": true, "clear": true, "setdefault": true, "update": true, "fromkeys": true}
 
 // replace returns what stands for n, or nil to keep it.
 func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
@@ -344,6 +371,9 @@ func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
 		if n.Location != nil && n.Location.Val == "nil" { // gonja's alias; a plain name in Jinja2
 			return w.name(&nodes.Name{Name: n.Location}, ctx)
 		}
+		if n.Location != nil && n.Location.Val != "none" && n.Location.Val != "None" {
+			return nil // a macro parameter with no default: Undefined when not passed
+		}
 		return &nodes.Name{Name: synthetic(n.Location, "__mcptls_none")}
 	case *nodes.Name:
 		if ctx.target {
@@ -351,6 +381,10 @@ func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
 		}
 		return w.name(n, ctx)
 	case *nodes.GetAttribute:
+		if w.isEnv(n.Node) && envMutators[n.Attribute] && w.err == nil {
+			w.err = w.errorAt(jinjaTokenPos(n.Location), "env."+n.Attribute+" is a method of the gateway's os.environ, not a variable: mcptls renders env.get, env.items, env.keys and env.values and no method that copies or changes env; read a variable with env['"+n.Attribute+"'] or env.get('NAME')")
+			return nil
+		}
 		if w.isEnv(n.Node) && n.Attribute != "" && !envMethods[n.Attribute] {
 			id := w.st.addSite(site{name: "env." + n.Attribute, offset: n.Node.Position().Pos, covered: ctx.covered})
 			return call(n.Location, "__mcptls_env", intNode(n.Location, id))
@@ -361,12 +395,27 @@ func (w *rewriter) replace(n nodes.Node, ctx walkContext) nodes.Node {
 			arg, _ := n.Arg.(nodes.Expression)
 			return call(n.Location, "__mcptls_env_item", intNode(n.Location, id), arg)
 		}
+		if i, ok := integerLiteral(n.Arg); ok && !ctx.target {
+			if obj, ok := n.Node.(nodes.Expression); ok {
+				return call(n.Location, "__mcptls_index", obj, intNode(n.Location, i))
+			}
+		}
 	case *nodes.BinaryExpression:
 		if n.Operator == nil || n.Operator.Token == nil {
 			return nil
 		}
 		if op, ok := pythonOperators[n.Operator.Token.Type]; ok {
-			return call(n.Operator.Token, "__mcptls_binop", &nodes.String{Location: n.Operator.Token, Val: op}, n.Left, n.Right)
+			c := call(n.Operator.Token, "__mcptls_binop", &nodes.String{Location: n.Operator.Token, Val: op}, n.Left, n.Right)
+			if compareOperators[op] {
+				return w.chainedComparison(n.Left, n.Operator.Token, n.Right, c)
+			}
+			return c
+		}
+	case *nodes.Call:
+		methodCall(n)
+	case *nodes.Tuple:
+		if !ctx.target {
+			return call(n.Location, "__mcptls_tuple", n.Val...)
 		}
 	case *nodes.Output:
 		n.Expression = rendered(n.Expression)
@@ -385,6 +434,9 @@ func (w *rewriter) isEnv(n nodes.Node) bool {
 // name stands for a bare name: kept when defined, else a call that records it.
 func (w *rewriter) name(n *nodes.Name, ctx walkContext) nodes.Node {
 	val := n.Name.Val
+	if (val == "varargs" || val == "kwargs") && !w.bound[val] && w.err == nil {
+		w.err = w.errorAt(jinjaTokenPos(n.Name), "a macro that reads `"+val+"`: mcptls does not render macros that take extra arguments (the gateway's Jinja2 does); name the macro's parameters")
+	}
 	if val == "none" && !w.bound[val] { // Jinja2 reads none as None too
 		return &nodes.Name{Name: synthetic(n.Name, "__mcptls_none")}
 	}
@@ -439,4 +491,78 @@ func (w *rewriter) traced(list []nodes.Node, ctx walkContext) []nodes.Node {
 		out = append(out, n)
 	}
 	return out
+}
+
+// markBlockSets follows each `{% set x %}...{% endset %}` with a call that
+// makes x Markup, as Jinja2's block set does (gonja stores a plain string).
+func markBlockSets(list []nodes.Node) []nodes.Node {
+	var out []nodes.Node
+	for i, n := range list {
+		name := blockSetTarget(n)
+		if name == "" {
+			continue
+		}
+		if out == nil {
+			out = append(make([]nodes.Node, 0, len(list)+1), list[:i]...)
+		}
+		at := synthetic(n.Position(), "")
+		out = append(out, n, &nodes.Output{Start: at, End: at, Expression: call(at, "__mcptls_markup_var", &nodes.String{Location: at, Val: name})})
+		list = list[i+1:]
+		return append(out, markBlockSets(list)...)
+	}
+	if out == nil {
+		return list
+	}
+	return out
+}
+
+// blockSetTarget is x of `{% set x %}...{% endset %}`, else "".
+func blockSetTarget(n nodes.Node) string {
+	b, ok := n.(*nodes.ControlStructureBlock)
+	if !ok || b.Name != "set" || b.ControlStructure == nil {
+		return ""
+	}
+	v := reflect.ValueOf(b.ControlStructure)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return ""
+	}
+	body, target := v.Elem().FieldByName("body"), v.Elem().FieldByName("target")
+	if !body.IsValid() || body.IsNil() || !target.IsValid() {
+		return ""
+	}
+	if name, ok := settable(target).Interface().(*nodes.Name); ok && name != nil {
+		return name.Name.Val
+	}
+	return ""
+}
+
+// conditional reports whether v is an output or a set with `if ... else`:
+// Jinja2 checks the filter and test names in it only when they run.
+func conditional(v reflect.Value) bool {
+	switch n := v.Addr().Interface().(type) {
+	case *nodes.Output:
+		return n.Condition != nil
+	}
+	if v.Type().Name() == "SetControlStructure" {
+		if f := v.FieldByName("condition"); f.IsValid() && !f.IsNil() {
+			return true
+		}
+	}
+	return false
+}
+
+// integerLiteral is the value of `3` or `-3`.
+func integerLiteral(n nodes.Node) (int, bool) {
+	switch n := n.(type) {
+	case *nodes.Integer:
+		return n.Val, true
+	case *nodes.UnaryExpression:
+		if i, ok := n.Term.(*nodes.Integer); ok {
+			if n.Negative {
+				return -i.Val, true
+			}
+			return i.Val, true
+		}
+	}
+	return 0, false
 }

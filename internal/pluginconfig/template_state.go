@@ -20,6 +20,9 @@ type renderState struct {
 	trace      *tracer
 	rangeItems int
 	limitHit   string
+	built      int          // what the render built, against maxBuiltSize
+	receivers  []receiverAt // values methods are being called on
+	envValue   map[string]any
 }
 
 func newRenderState(src *source, env map[string]string) *renderState {
@@ -89,21 +92,28 @@ func (st *renderState) context() map[string]any {
 	for k, v := range st.env {
 		env[k] = v
 	}
+	st.envValue = env
 	ctx := map[string]any{
-		"env":                env,
-		"range":              st.pyRange,
-		"__mcptls_state":     st,
-		"__mcptls_none":      pyNone(false),
-		"__mcptls_env":       st.envAttribute,
-		"__mcptls_env_item":  st.envItem,
-		"__mcptls_undefined": st.undefinedName,
-		"__mcptls_binop":     st.binop,
-		"__mcptls_tick":      st.tick,
-		"__mcptls_deep":      st.deep,
+		"env":                 env,
+		"__mcptls_receiver":   st.receiver,
+		"__mcptls_tuple":      newTuple,
+		"range":               st.pyRange,
+		"__mcptls_state":      st,
+		"__mcptls_none":       pyNone(false),
+		"__mcptls_env":        st.envAttribute,
+		"__mcptls_env_item":   st.envItem,
+		"__mcptls_undefined":  st.undefinedName,
+		"__mcptls_binop":      st.binop,
+		"__mcptls_tick":       st.tick,
+		"__mcptls_counted":    st.counted,
+		"__mcptls_deep":       st.deep,
+		"__mcptls_keep":       keep,
+		"__mcptls_index":      st.index,
+		"__mcptls_markup_var": asMarkupVariable,
 	}
 	for _, name := range []string{"dict", "lipsum", "cycler", "joiner", "namespace"} {
 		if fn, ok := builtins.GlobalFunctions.Get(name); ok {
-			ctx[name] = fn
+			ctx[name] = st.guardGlobal(name, fn)
 		}
 	}
 	return ctx
@@ -171,9 +181,20 @@ func (st *renderState) lastMissing() string {
 
 func (st *renderState) tick(*exec.VarArgs) *exec.Value {
 	if st.trace.steps++; st.trace.steps > maxRenderSteps {
-		return exec.AsValue(st.limit("the template runs more than 200,000 loop steps; mcptls stops here"))
+		return exec.AsValue(st.limit("the template runs more than 100,000 loop steps; mcptls stops here"))
 	}
 	return exec.AsValue("")
+}
+
+// counted is a loop's `if` condition: an item it filters out is a step too.
+func (st *renderState) counted(va *exec.VarArgs) *exec.Value {
+	if err := st.tick(va); err.IsError() {
+		return err
+	}
+	if len(va.Args) == 0 {
+		return exec.AsValue(nil)
+	}
+	return va.Args[0]
 }
 
 // deep runs at the top of every macro body: a macro that calls itself
@@ -226,4 +247,13 @@ func (st *renderState) pyRange(va *exec.VarArgs) *exec.Value {
 		out[i] = start + i*step
 	}
 	return exec.AsValue(out)
+}
+
+// newTuple is a tuple display, `(a, b)`.
+func newTuple(va *exec.VarArgs) *exec.Value {
+	items := make(pyTuple, len(va.Args))
+	for i, a := range va.Args {
+		items[i] = a
+	}
+	return exec.AsValue(items)
 }

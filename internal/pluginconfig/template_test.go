@@ -63,7 +63,22 @@ func TestUndefinedNames(t *testing.T) {
 		{"proto", "plugins:\n  - name: a\n    kind: external\n    mcp:\n      proto: \"{{ env['PROTO'] }}STREAMABLEHTTP\"\n      url: https://h/mcp\n", 5, 18, "env['PROTO'] is not in template_env"},
 		{"grpc target", "plugins:\n  - name: g\n    kind: external\n    grpc: {target: \"h:{{ port }}\"}\n", 4, 26, "`port` is not defined"},
 		{"server port", "plugins: []\nserver_settings:\n  port: 80{{ env.PORT }}\n", 3, 14, "server_settings.port"},
+		{"url in a folded block scalar", mcpPlugin + "      url: >-\n        https://{{ env.HOST }}p.example.com/mcp\n", 7, 20, "env.HOST is not in template_env, so the gateway renders it as an empty string in plugin \"a\": mcp.url"},
+		{"url from a variable set earlier", "{% set h = env.HOST %}" + mcpPlugin + "      url: https://{{ h }}p.example.com/mcp\n", 6, 20, "this writes an undefined value"},
+		{"url from a macro parameter not passed", "{% macro u(h) %}https://{{ h }}x/mcp{% endmacro %}" + mcpPlugin + "      url: {{ u() }}\n", 6, 12, "this writes an undefined value"},
 	}, DefaultOptions())
+
+	// In a one-line flow plugin, an undefined name in a value that decides
+	// nothing is a warning about that value, not an error blamed on kind.
+	_, warnings, ps = parse(t, "plugins:\n  - {name: a, kind: external, description: \"{{ env.D }}\", mcp: {proto: STREAMABLEHTTP, url: \"https://a.example.com/mcp\"}}\n", DefaultOptions())
+	if ps != nil || len(warnings) != 1 || !strings.Contains(warnings[0].Msg, "env.D is not in template_env") {
+		t.Errorf("%v %v", ps, warnings)
+	}
+	// A key of the plugin below its name is not part of the name.
+	_, warnings, ps = parse(t, "plugins:\n  - name: a\n    kind: external\n    description: {{ env.D }}\n    mcp: {proto: STREAMABLEHTTP, url: \"https://a.example.com/mcp\"}\n", DefaultOptions())
+	if ps != nil || len(warnings) != 1 {
+		t.Errorf("%v %v", ps, warnings)
+	}
 
 	// In a statement that is no condition, a warning at the name.
 	_, warnings, ps = parse(t, "{% set host = env.HOST %}plugins: []\n", DefaultOptions())
@@ -84,7 +99,12 @@ func TestTemplateErrorsAreTheGateways(t *testing.T) {
 		{"str + int", "plugins: []\nx: {{ 'a' + 1 }}\n", 2, 4, "TypeError"},
 		{"include", "plugins: []\n{% include 'other.yaml' %}\n", 2, 1, "TemplateNotFound: other.yaml"},
 		{"range too big", "plugins: []\n{% for i in range(100001) %}{% endfor %}\n", 2, 1, "MAX_RANGE"},
-	}, DefaultOptions())
+		{"unknown filter in a macro that never runs", "plugins: []\n{% macro m() %}{{ x | nosuch }}{% endmacro %}\n", 2, 23, "No filter named 'nosuch'"},
+		{"unknown test", "plugins: []\nx: {{ 1 is nosuch }}\n", 2, 12, "No test named 'nosuch'"},
+		{"a NUL written by the template", "plugins: []\nx: a{{ '\\x00mcptls:0' }}b\n", 2, 5, "NUL character"},
+		{"a NUL from template_env", "plugins: []\nx: a{{ env.Z }}b\n", 2, 5, "NUL character"},
+		{"an integer beyond 64 bits", "plugins: []\nx: {{ 9223372036854775807 + 1 }}\n", 2, 4, "a number beyond 64 bits"},
+	}, Options{SSRFProtection: true, TemplateEnv: map[string]string{"Z": "\x00mcptls:0"}})
 }
 
 func TestPositionsMapBackThroughTheTemplate(t *testing.T) {
@@ -186,6 +206,9 @@ func FuzzRender(f *testing.F) {
 		"{% macro m(a) %}[{{ a }}]{% endmacro %}{{ m(env.A | default('d')) }}", "{% raw %}{{ x }}{% endraw %}", "{# c #}{{- ' x ' -}}  \n",
 		"{% set ns = namespace(n=0) %}{% set ns.n = ns.n + 1 %}{{ ns.n }}", "{{ '%s' % env.A }}{{ [1] * 3 }}{{ {'a': 1} | tojson }}",
 		"\ufeff{{ env.A ~ 'b' }}\r\nx: 1\r", "{% filter upper %}{{ env.A }}{% endfilter %}", "{{ 1 // 0 }}", "{% call m() %}{% endcall %}",
+		"{% if 10 > env.A|length > 0 == 0 < 1 %}{{ 1 in [true] }}{% endif %}", "{{ env.A.split(',', 1)[-1] ~ 'é'[0] }}{{ ' a b '.rsplit(None, 1) }}",
+		"{% set s %}<{{ env.A | safe }}>{% endset %}{{ s | upper ~ '&' }}", "{{ {'b': 1, 'a': 2} | dictsort | urlencode }}{{ '%g|%#o' % (1.5, 8) }}",
+		"{%- raw -%} {{ x }} {%- endraw %}{% raw %}{% endraw %}", "{% macro m(a, b) %}{{ b }}{% endmacro %}{{ m(1) | title }}",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -215,4 +238,24 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestConstructsOnlyJinja2Reads: the gateway loads these and gonja cannot
+// parse them, so the error says mcptls is the one that cannot, and how to
+// write the same thing another way; it never claims the gateway refuses.
+func TestConstructsOnlyJinja2Reads(t *testing.T) {
+	t.Parallel()
+	cases := []yamlCase{
+		{"unpacking set", "plugins: []\n{% set a, b = 1, 2 %}\n", 2, 9, "`{% set a, b = ... %}` (unpacking): mcptls does not render it"},
+		{"filtered block set", "plugins: []\n{% set x | upper %}abc{% endset %}\n", 2, 10, "write `{% set x %}...{% endset %}{% set x = x | filter %}`"},
+		{"call with arguments", "plugins: []\n{% macro m() %}{{ caller(1) }}{% endmacro %}{% call(v) m() %}{{ v }}{% endcall %}\n", 2, 56, "a call block with arguments"},
+		{"integer literal past 64 bits", "plugins: []\nx: {{ 99999999999999999999 }}\n", 2, 7, "a number beyond 64 bits"},
+		{"a method that changes env", "plugins: []\nx: {{ env.pop('A') }}\n", 2, 10, "env.pop is a method of the gateway's os.environ, not a variable"},
+	}
+	checkCases(t, cases, DefaultOptions())
+	for _, c := range cases {
+		if _, err := Read([]byte(c.yaml), DefaultOptions()); err != nil && strings.Contains(err.Error(), "refuses") {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
 }

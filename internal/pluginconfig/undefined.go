@@ -38,10 +38,21 @@ func (p *parser) undefinedNames(t *renderedText) (errs, warnings []*Error) {
 	}
 	for _, h := range t.holes {
 		names := uncovered(t, h)
-		if len(names) == 0 || h.construct < 0 {
+		if h.construct < 0 {
 			continue
 		}
 		c := t.constructs[h.construct]
+		if len(names) == 0 {
+			// an undefined value from a variable (set from a missing name, a
+			// macro parameter not passed): decisive is still an error
+			if h.undefined && c.kind == outputConstruct {
+				line, col := t.yamlPosition(h.rStart)
+				if d := p.decisiveAt(t, line, col); d != "" {
+					add(&errs, c.start, fmt.Sprintf("this writes an undefined value (a variable set from a name not in template_env, or a macro parameter not passed), so the gateway renders it as an empty string in %s (the line reads %q), which decides where or how it connects: give the value a default (`| default('…')`) or add the name it comes from to template_env", d, t.lineText(line)))
+				}
+			}
+			continue
+		}
 		if c.kind != outputConstruct {
 			for _, m := range names {
 				add(&warnings, t.sites[m.site].offset, fmt.Sprintf("%s: the gateway reads it as undefined here (empty, false); %s", undefinedWhat(m.name), fixFor(m.name)))
@@ -54,7 +65,7 @@ func (p *parser) undefinedNames(t *renderedText) (errs, warnings []*Error) {
 		}
 		reads := t.lineText(line)
 		for _, m := range names {
-			if d := p.decisiveAt(line, col); d != "" {
+			if d := p.decisiveAt(t, line, col); d != "" {
 				add(&errs, t.sites[m.site].offset, fmt.Sprintf("%s, so the gateway renders it as an empty string in %s (the line reads %q), which decides where or how it connects: %s",
 					undefinedWhat(m.name), d, reads, fixFor(m.name)))
 				continue
@@ -102,16 +113,98 @@ func fixFor(name string) string {
 	return fmt.Sprintf("if this is a plugin's own template, keep it from the gateway's rendering: {%% raw %%}{{ %s }}{%% endraw %%}", name)
 }
 
-// decisiveAt names the decisive value on a line that starts at or before column.
-func (p *parser) decisiveAt(line, column int) string {
+// decisiveAt names the decisive value that holds line and column of the
+// rendered text: one that starts on the line at or before the column and
+// reaches it, or a multi-line value (a block scalar, a folded plain or
+// quoted one) that starts on a line above and goes on down to it.
+func (p *parser) decisiveAt(t *renderedText, line, column int) string {
 	best := ""
 	bestCol := 0
 	for _, d := range p.decisive[line] {
-		if d.column <= column && d.column >= bestCol {
+		if d.column <= column && d.column >= bestCol && column <= scalarEnd(t.rawLine(line), d.column) {
 			best, bestCol = d.what, d.column
 		}
 	}
-	return best
+	if best != "" {
+		return best
+	}
+	// a line above, less indented than this one (its key, for YAML), whose
+	// decisive value runs to its end and so on down to this line
+	indent := indentation(t.rawLine(line))
+	for l := line - 1; l >= 1; l-- {
+		text := t.rawLine(l)
+		if strings.TrimSpace(text) == "" || keyIndentation(text) >= indent {
+			continue
+		}
+		for _, d := range p.decisive[l] {
+			if scalarEnd(text, d.column) > utf8.RuneCountInString(text) {
+				best = d.what
+			}
+		}
+		return best
+	}
+	return ""
+}
+
+// keyIndentation is where a line's first key starts: past its indentation
+// and any "- " of sequence entries.
+func keyIndentation(line string) int {
+	i := indentation(line)
+	for i+1 < len(line) && line[i] == '-' && (line[i+1] == ' ' || line[i+1] == '\t') {
+		i += 2
+		for i < len(line) && line[i] == ' ' {
+			i++
+		}
+	}
+	return i
+}
+
+// scalarEnd is the column after a scalar that starts at column of line: a
+// quoted one ends at its closing quote, a plain one in a flow collection at
+// the next `,`, `]` or `}`, any other at ` #` or the line's end (then past
+// the line: it may go on below).
+func scalarEnd(line string, column int) int {
+	r := []rune(line)
+	if column < 1 || column > len(r) {
+		return len(r) + 1
+	}
+	i := column - 1
+	switch r[i] {
+	case '\'', '"':
+		q := r[i]
+		for j := i + 1; j < len(r); j++ {
+			switch {
+			case q == '"' && r[j] == '\\':
+				j++
+			case r[j] == q && q == '\'' && j+1 < len(r) && r[j+1] == '\'':
+				j++
+			case r[j] == q:
+				return j + 2
+			}
+		}
+		return len(r) + 1
+	}
+	flow := strings.ContainsAny(string(r[:i]), "{[")
+	for j := i; j < len(r); j++ {
+		if flow && strings.ContainsRune(",]}", r[j]) || r[j] == '#' && j > 0 && (r[j-1] == ' ' || r[j-1] == '\t') {
+			return j + 1
+		}
+	}
+	return len(r) + 1
+}
+
+func indentation(line string) int { return len(line) - len(strings.TrimLeft(line, " ")) }
+
+// rawLine is a rendered line as it stands.
+func (r *renderedText) rawLine(line int) string {
+	if line < 1 || line > len(r.lineStarts) {
+		return ""
+	}
+	end := len(r.text)
+	if line < len(r.lineStarts) {
+		end = r.lineStarts[line] - 1
+	}
+	return strings.TrimSuffix(r.text[r.lineStarts[line-1]:end], "\r")
 }
 
 // yamlPosition is the line and column in text (what the YAML loader reads)

@@ -97,6 +97,7 @@ func Phrase(says string) string {
 	}
 	for gateway, ours := range map[string]string{
 		"yaml.ComposerError":          "expected a single document in the stream",
+		"yaml.ParserError":            "invalid YAML",
 		"builtins.TypeError":          "argument after ** must be a mapping",
 		"jinja2.TemplateSyntaxError":  "(TemplateSyntaxError)",
 		"yaml.ConstructorError":       "could not determine a constructor for the tag",
