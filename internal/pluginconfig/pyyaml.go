@@ -59,11 +59,18 @@ func checkPyYAML(text string) []*Error {
 	return tabs(text)
 }
 
-// tabs finds tabs outside quoted values, block scalars and comments.
+// tabs finds tabs outside quoted values, block scalars and comments, and
+// keys of flow mappings that goccy/go-yaml splits where PyYAML does not.
 func tabs(text string) []*Error {
 	var errs []*Error
 	var quote byte    // the quote of a quoted value spanning lines, or 0
 	blockParent := -1 // indentation a block scalar's lines must exceed, or -1
+	var flow []byte   // the open [ and { of flow collections
+	entry := false    // at the start of an entry of a flow mapping
+	add := func(e *Error) bool {
+		errs = append(errs, e)
+		return len(errs) >= MaxProblems
+	}
 	for n, ln := range strings.Split(text, "\n") {
 		indent := len(ln) - len(strings.TrimLeft(ln, " "))
 		if blockParent >= 0 {
@@ -79,6 +86,12 @@ func tabs(text string) []*Error {
 		commentAt := len(ln)
 		for i < len(ln) {
 			c := ln[i]
+			if entry && quote == 0 && c != ' ' && c != '\t' {
+				entry = false
+				if e := flowKey(ln, i, n+1); e != nil && add(e) {
+					return errs
+				}
+			}
 			switch {
 			case quote != 0:
 				switch {
@@ -90,8 +103,7 @@ func tabs(text string) []*Error {
 					quote = 0
 				}
 			case c == '\t':
-				errs = append(errs, &Error{Line: n + 1, Column: 1 + utf8.RuneCountInString(ln[:i]), Msg: "a tab outside a quoted value or a comment: the gateway's YAML loader refuses it (\"found character '\\t' that cannot start any token\"): use spaces"})
-				if len(errs) >= MaxProblems {
+				if add(&Error{Line: n + 1, Column: 1 + utf8.RuneCountInString(ln[:i]), Msg: "a tab outside a quoted value or a comment: the gateway's YAML loader refuses it (\"found character '\\t' that cannot start any token\"): use spaces"}) {
 					return errs
 				}
 			case c == '#' && (i == 0 || ln[i-1] == ' ' || ln[i-1] == '\t'):
@@ -100,16 +112,49 @@ func tabs(text string) []*Error {
 				continue
 			case (c == '\'' || c == '"') && scalarStart(ln[:i]):
 				quote = c
+			case (c == '[' || c == '{') && (len(flow) > 0 || scalarStart(ln[:i])):
+				flow = append(flow, c)
+				entry = c == '{'
+			case (c == ']' || c == '}') && len(flow) > 0:
+				flow = flow[:len(flow)-1]
+			case c == ',' && len(flow) > 0:
+				entry = flow[len(flow)-1] == '{'
 			}
 			i++
 		}
-		if quote == 0 {
+		if quote == 0 && len(flow) == 0 {
 			if p, ok := blockIndicator(ln[:commentAt]); ok {
 				blockParent = p
 			}
 		}
 	}
 	return errs
+}
+
+// flowKey checks the key at ln[i:], the start of an entry of a flow
+// mapping. PyYAML's plain scalars run on through a colon that no space or
+// flow indicator follows, so `{url:https://x}` is one key, `url:https://x`,
+// with no value; goccy/go-yaml reads the key url.
+func flowKey(ln string, i, line int) *Error {
+	if strings.IndexByte("'\"[]{},?:#&*!|>%@`", ln[i]) >= 0 {
+		return nil // not a plain scalar (an anchor or tag: not checked)
+	}
+	for j := i; j < len(ln); j++ {
+		switch c := ln[j]; {
+		case strings.IndexByte(",[]{}?", c) >= 0, c == '#' && (ln[j-1] == ' ' || ln[j-1] == '\t'):
+			return nil
+		case c == ':':
+			if j+1 == len(ln) || strings.IndexByte(" \t,[]{}", ln[j+1]) >= 0 {
+				return nil // the key ends here
+			}
+			end := j + strings.IndexAny(ln[j:]+",", ",[]{} ")
+			key := strings.TrimRight(ln[i:end], " ")
+			return &Error{Line: line, Column: 1 + utf8.RuneCountInString(ln[:j]), Msg: fmt.Sprintf(
+				"`%s` in a flow mapping: with no space after the colon the gateway's YAML loader reads it all as a key, not `%s` with a value: write `%s: %s`, or quote it if it is a key",
+				key, strings.TrimRight(ln[i:j], " "), strings.TrimRight(ln[i:j], " "), ln[j+1:end])}
+		}
+	}
+	return nil
 }
 
 // scalarStart reports whether a quote after before starts a quoted value:
