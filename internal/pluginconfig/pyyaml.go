@@ -71,7 +71,8 @@ func tabs(text string) []*Error {
 		errs = append(errs, e)
 		return len(errs) >= MaxProblems
 	}
-	for n, ln := range strings.Split(text, "\n") {
+	lines := strings.Split(text, "\n")
+	for n, ln := range lines {
 		indent := len(ln) - len(strings.TrimLeft(ln, " "))
 		if blockParent >= 0 {
 			if strings.TrimLeft(ln, " ") == "" || indent > blockParent {
@@ -112,6 +113,10 @@ func tabs(text string) []*Error {
 				continue
 			case (c == '\'' || c == '"') && scalarStart(ln[:i]):
 				quote = c
+			case (c == ',' || c == ']' || c == '}') && len(flow) == 0 && afterIndicator(ln[:i]):
+				if add(&Error{Line: n + 1, Column: 1 + utf8.RuneCountInString(ln[:i]), Msg: fmt.Sprintf("invalid YAML: a value cannot start with %q outside [ ] or { }: the gateway's YAML loader refuses it (\"expected the node content, but found '%c'\"): quote the value", c, c)}) {
+					return errs
+				}
 			case (c == '[' || c == '{') && (len(flow) > 0 || scalarStart(ln[:i])):
 				flow = append(flow, c)
 				entry = c == '{'
@@ -125,6 +130,9 @@ func tabs(text string) []*Error {
 		if quote == 0 && len(flow) == 0 {
 			if p, ok := blockIndicator(ln[:commentAt]); ok {
 				blockParent = p
+				if e := blankLinesTooDeep(lines, n, p, ln[:commentAt]); e != nil && add(e) {
+					return errs
+				}
 			}
 		}
 	}
@@ -153,6 +161,40 @@ func flowKey(ln string, i, line int) *Error {
 				"`%s` in a flow mapping: with no space after the colon the gateway's YAML loader reads it all as a key, not `%s` with a value: write `%s: %s`, or quote it if it is a key",
 				key, strings.TrimRight(ln[i:j], " "), strings.TrimRight(ln[i:j], " "), ln[j+1:end])}
 		}
+	}
+	return nil
+}
+
+// afterIndicator reports whether before ends with a value indicator
+// (`key: `, `- `, `? `) on the same line: what follows starts a value, not a
+// plain value's continuation line.
+func afterIndicator(before string) bool {
+	t := strings.TrimRight(before, " ")
+	return len(t) < len(before) && t != "" && strings.TrimLeft(t, " ") != "" && scalarStart(before)
+}
+
+// blankLinesTooDeep checks the block scalar that line n starts (its content
+// more indented than parent): without an indentation indicator PyYAML takes
+// its indentation from the most indented of its leading blank lines too, so
+// a first line of text indented less ends the block before it, and the file
+// no longer parses (goccy/go-yaml reads the text as the block's).
+func blankLinesTooDeep(lines []string, n, parent int, header string) *Error {
+	if strings.ContainsAny(strings.TrimSpace(header)[strings.LastIndexAny(strings.TrimSpace(header), "|>"):], "123456789") {
+		return nil
+	}
+	deepest := 0
+	for _, ln := range lines[n+1:] {
+		if strings.Trim(ln, " ") == "" {
+			deepest = max(deepest, len(ln))
+			continue
+		}
+		indent := len(ln) - len(strings.TrimLeft(ln, " "))
+		if indent <= parent || deepest <= indent {
+			return nil
+		}
+		return &Error{Line: n + 1, Column: 1, Msg: fmt.Sprintf(
+			"invalid YAML: the block scalar starting here has a blank line of %d spaces before its first line of text, indented %d: the gateway's YAML loader takes the deeper indentation and ends the block before the text: remove the spaces on the blank lines, or give the indentation (`|%d`)",
+			deepest, indent, indent-parent)}
 	}
 	return nil
 }
