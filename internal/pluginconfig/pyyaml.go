@@ -13,9 +13,15 @@ import (
 //     its scanner never skips a tab between tokens ("found character '\t'
 //     that cannot start any token"), so `url:\thttp://…`, `value\t# note`
 //     and a trailing tab are all refused.
-//   - U+0085, U+2028 and U+2029: PyYAML reads each as a line break, so in a
-//     plain value or a comment the file no longer parses, and in a quoted
-//     value it reads differently; mcptls refuses them everywhere.
+//   - U+0085, U+2028 and U+2029 where PyYAML reads them otherwise than
+//     goccy/go-yaml. PyYAML's Reader accepts all three (they are printable
+//     for it), and its scanner reads each as a line break: inside quotes it
+//     keeps U+2028 and U+2029 as they are (as goccy does) unless a space or a
+//     tab next to one is dropped with the break, and folds U+0085 to a space;
+//     a comment ends at one, so text after it on the line is read as YAML;
+//     in a plain value or a block scalar one ends the line. mcptls accepts
+//     U+2028 and U+2029 in quotes with no blank beside them, any of the
+//     three at the end of a comment, and refuses the rest.
 
 // printable is PyYAML's Reader.NON_PRINTABLE, inverted.
 func printable(r rune) bool {
@@ -35,14 +41,16 @@ func printable(r rune) bool {
 func checkPyYAML(text string) []*Error {
 	var errs []*Error
 	line, col := 1, 1
-	for _, r := range text {
+	kept := map[int]bool{} // offsets of line separators PyYAML reads as goccy does
+	tabErrs := tabs(text, kept)
+	for off, r := range text {
 		switch {
 		case !printable(r):
 			errs = append(errs, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
 				"a special character U+%04X: the gateway's YAML loader refuses it (\"unacceptable character #x%04x: special characters are not allowed\"): remove it", r, r)})
-		case r == 0x85 || r == 0x2028 || r == 0x2029:
+		case (r == 0x85 || r == 0x2028 || r == 0x2029) && !kept[off]:
 			errs = append(errs, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
-				"a raw U+%04X: the gateway's YAML loader reads it as a line break, which breaks a plain value or a comment and changes a quoted one: remove it, or write it as \\u%04X inside double quotes", r, r)})
+				"a raw U+%04X: the gateway's YAML loader reads it as a line break here, which breaks a plain value or a block scalar, ends a comment before the text after it, and in quotes drops the blanks beside it (U+0085 becomes a space): remove it, or write it as \\u%04X inside double quotes", r, r)})
 		}
 		if len(errs) >= MaxProblems {
 			return errs
@@ -56,12 +64,13 @@ func checkPyYAML(text string) []*Error {
 	if len(errs) > 0 {
 		return errs
 	}
-	return tabs(text)
+	return tabErrs
 }
 
 // tabs finds tabs outside quoted values, block scalars and comments, and
-// keys of flow mappings that goccy/go-yaml splits where PyYAML does not.
-func tabs(text string) []*Error {
+// keys of flow mappings that goccy/go-yaml splits where PyYAML does not;
+// it records in kept the line separators that read the same (see above).
+func tabs(text string, kept map[int]bool) []*Error {
 	var errs []*Error
 	var quote byte    // the quote of a quoted value spanning lines, or 0
 	blockParent := -1 // indentation a block scalar's lines must exceed, or -1
@@ -72,7 +81,10 @@ func tabs(text string) []*Error {
 		return len(errs) >= MaxProblems
 	}
 	lines := strings.Split(text, "\n")
+	start := 0 // offset of the line in text
 	for n, ln := range lines {
+		lineStart := start
+		start += len(ln) + 1
 		indent := len(ln) - len(strings.TrimLeft(ln, " "))
 		if blockParent >= 0 {
 			if strings.TrimLeft(ln, " ") == "" || indent > blockParent {
@@ -95,6 +107,9 @@ func tabs(text string) []*Error {
 			}
 			switch {
 			case quote != 0:
+				if sepKeptInQuotes(ln, i) {
+					kept[lineStart+i] = true
+				}
 				switch {
 				case quote == '"' && c == '\\':
 					i++
@@ -109,6 +124,11 @@ func tabs(text string) []*Error {
 				}
 			case c == '#' && (i == 0 || ln[i-1] == ' ' || ln[i-1] == '\t'):
 				commentAt = i
+				if k := firstSeparator(ln[i:]); k >= 0 && strings.Trim(ln[i+k:], " \u0085\u2028\u2029") == "" {
+					for j := i + k; j < len(ln); j++ {
+						kept[lineStart+j] = true // only blanks and separators after it: the comment ends as it does anyway
+					}
+				}
 				i = len(ln)
 				continue
 			case (c == '\'' || c == '"') && scalarStart(ln[:i]):
@@ -163,6 +183,21 @@ func flowKey(ln string, i, line int) *Error {
 		}
 	}
 	return nil
+}
+
+// sepKeptInQuotes reports whether ln[i] starts a U+2028 or U+2029 with no
+// blank beside it: PyYAML keeps it in a quoted value as it is.
+func sepKeptInQuotes(ln string, i int) bool {
+	if !strings.HasPrefix(ln[i:], "\u2028") && !strings.HasPrefix(ln[i:], "\u2029") {
+		return false
+	}
+	end := i + len("\u2028")
+	return i > 0 && end < len(ln) && !strings.ContainsRune(" \t\r", rune(ln[i-1])) && !strings.ContainsRune(" \t\r", rune(ln[end]))
+}
+
+// firstSeparator is the offset in s of its first line separator, or -1.
+func firstSeparator(s string) int {
+	return strings.IndexAny(s, "\u0085\u2028\u2029")
 }
 
 // afterIndicator reports whether before ends with a value indicator

@@ -30,13 +30,14 @@ func TestRefusesWhatPyYAMLRefuses(t *testing.T) {
 	}
 	// Where mcptls refuses on purpose what PyYAML reads.
 	differs := map[string]string{
-		"a: \"x\n\ty\"\n":      "a quoted value continued on a line that starts with a tab: goccy/go-yaml refuses it",
-		"a: 'x\n\ty'\n":        "a quoted value continued on a line that starts with a tab: goccy/go-yaml refuses it",
-		"a: 'b\u2028c'\n":      "a raw line separator in a quoted value, which PyYAML keeps and goccy reads otherwise",
-		"a: \"b\u0085c\"\n":    "a raw NEL in a quoted value, which PyYAML folds to a space and goccy keeps",
-		"a: {url:https://x}\n": "a flow key with a colon in it: goccy splits it into a key and a value",
-		"a: {x:1, y: 2}\n":     "a flow key with a colon in it: goccy splits it into a key and a value",
-		"a: {a :b}\n":          "a flow key with a colon in it: goccy splits it into a key and a value",
+		"a: \"x\n\ty\"\n":       "a quoted value continued on a line that starts with a tab: goccy/go-yaml refuses it",
+		"a: 'x\n\ty'\n":         "a quoted value continued on a line that starts with a tab: goccy/go-yaml refuses it",
+		"a: \"b\u0085c\"\n":     "a raw NEL in a quoted value, which PyYAML folds to a space and goccy keeps",
+		"a: \"x \u2028y\"\n":    "a raw line separator beside a blank in a quoted value: PyYAML drops the blank, goccy keeps it",
+		"a: \"x\u2028\n  y\"\n": "a raw line separator before a line break in a quoted value: PyYAML keeps both, goccy folds them",
+		"a: {url:https://x}\n":  "a flow key with a colon in it: goccy splits it into a key and a value",
+		"a: {x:1, y: 2}\n":      "a flow key with a colon in it: goccy splits it into a key and a value",
+		"a: {a :b}\n":           "a flow key with a colon in it: goccy splits it into a key and a value",
 	}
 	for _, c := range recorded.Cases {
 		if reason, ok := differs[c.YAML]; ok {

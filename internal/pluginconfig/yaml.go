@@ -130,7 +130,10 @@ func loadYAML(data []byte) (*yamlDoc, error) {
 		}
 		return nil, syntaxError(err)
 	}
-	docs := file.Docs
+	docs, err := skipYAMLDirective(file.Docs)
+	if err != nil {
+		return nil, err
+	}
 	if len(docs) > 1 {
 		second := docs[1]
 		p := position{1, 1}
@@ -152,6 +155,27 @@ func loadYAML(data []byte) (*yamlDoc, error) {
 	}
 	doc.warnings = c.warnings
 	return doc, nil
+}
+
+// skipYAMLDirective drops a `%YAML 1.x` directive, which goccy/go-yaml
+// reads as a document of its own; PyYAML reads it as the header of the
+// document its `---` starts, and refuses a major version other than 1.
+func skipYAMLDirective(docs []*ast.DocumentNode) ([]*ast.DocumentNode, error) {
+	if len(docs) == 0 || docs[0].Start != nil {
+		return docs, nil
+	}
+	d, ok := docs[0].Body.(*ast.DirectiveNode)
+	if !ok || d.Name == nil || d.Name.String() != "YAML" || len(d.Values) != 1 {
+		return docs, nil
+	}
+	p := tokenPos(d.Start)
+	if v := d.Values[0].String(); !strings.HasPrefix(v, "1.") {
+		return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: %%YAML %s: the gateway's YAML loader reads YAML 1 only (\"found incompatible YAML document\"): write %%YAML 1.1, or remove the line", v)}
+	}
+	if len(docs) < 2 || docs[1].Start == nil {
+		return nil, &Error{Line: p.line, Column: p.column, Msg: "invalid YAML: a %YAML directive must be followed by `---` (\"expected '<document start>'\"): add a `---` line after it"}
+	}
+	return docs[1:], nil
 }
 
 // parseSafely turns a panic of the YAML library into an error: hostile input
@@ -373,6 +397,15 @@ func (c *converter) tagged(t *ast.TagNode, depth int) (*node, error) {
 		name = strings.TrimSuffix(strings.TrimPrefix(tag, "!<tag:yaml.org,2002:"), ">")
 	}
 	switch name {
+	case "!":
+		// The non-specific tag: PyYAML's parser resolves a scalar as if it
+		// were plain, even a quoted one (`! '12'` is an int).
+		if inner.kind == scalarNode {
+			out := *inner
+			out.tag = resolvePlain(strings.TrimSuffix(inner.value, "\n")) // Python's $ matches before a last line break
+			return &out, constructible(&out)
+		}
+		return inner, nil
 	case "map", "omap", "pairs", "set":
 		if inner.kind != mappingNode && (name == "map" || inner.kind != sequenceNode) {
 			return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: %s needs a mapping", tag)}
@@ -387,8 +420,10 @@ func (c *converter) tagged(t *ast.TagNode, depth int) (*node, error) {
 		if inner.kind != scalarNode {
 			return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: %s needs a scalar", tag)}
 		}
-		if name == tagNull && inner.value == "" {
-			return inner, nil
+		if name == tagNull { // construct_yaml_null reads any scalar as None
+			out := *inner
+			out.tag = tagNull
+			return &out, nil
 		}
 		resolved := resolvePlain(inner.value)
 		intAsFloat := name == tagFloat && resolved == tagInt
