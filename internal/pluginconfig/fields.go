@@ -1,7 +1,9 @@
 package pluginconfig
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -88,7 +90,7 @@ func (f fields) integer(key string) (int64, *node, bool) {
 	case tagInt:
 		n, ok := intValue(v.value)
 		if !ok {
-			return bad("Input should be a valid integer")
+			return saturated(v.value), v, true // beyond 64 bits: a Python int still
 		}
 		return n, v, true
 	case tagBool:
@@ -97,9 +99,17 @@ func (f fields) integer(key string) (int64, *node, bool) {
 		}
 		return 0, v, true
 	case tagFloat:
-		x, err := strconv.ParseFloat(strings.ReplaceAll(v.value, "_", ""), 64)
-		if err != nil || x != float64(int64(x)) {
+		text := strings.NewReplacer("_", "", ".inf", "inf", ".nan", "nan").Replace(strings.ToLower(v.value))
+		x, err := strconv.ParseFloat(text, 64)
+		switch {
+		case err != nil && !errors.Is(err, strconv.ErrRange): // base 60
 			return bad("Input should be a valid integer, got a number with a fractional part")
+		case math.IsInf(x, 0) || math.IsNaN(x):
+			return bad("Input should be a finite number")
+		case x != math.Trunc(x):
+			return bad("Input should be a valid integer, got a number with a fractional part")
+		case x >= math.MaxInt64 || x < math.MinInt64:
+			return bad("Unable to parse input string as an integer, exceeded maximum size")
 		}
 		return int64(x), v, true
 	case tagStr:
@@ -108,11 +118,20 @@ func (f fields) integer(key string) (int64, *node, bool) {
 		}
 		n, err := strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(v.value), "_", ""), 10, 64)
 		if err != nil {
-			return bad("Input should be a valid integer")
+			return saturated(v.value), v, true
 		}
 		return n, v, true
 	}
 	return bad("Input should be a valid integer")
+}
+
+// saturated stands for an integer beyond 64 bits, which Python and pydantic
+// read whole: the nearest int64, so range checks still refuse it.
+func saturated(text string) int64 {
+	if strings.HasPrefix(strings.TrimSpace(text), "-") {
+		return math.MinInt64
+	}
+	return math.MaxInt64
 }
 
 // number checks a float field (mcptls reads none of their values).
@@ -123,11 +142,7 @@ func (f fields) number(key string) {
 	}
 	if v.kind == scalarNode {
 		switch v.tag {
-		case tagInt:
-			if _, ok := intValue(v.value); ok {
-				return
-			}
-		case tagBool:
+		case tagInt, tagBool: // any YAML int, 64 bits or more, is a Python int
 			return
 		case tagFloat, tagStr:
 			text := strings.ReplaceAll(strings.TrimSpace(v.value), "_", "")

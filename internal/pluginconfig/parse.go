@@ -58,7 +58,9 @@ type Reading struct {
 	text     *renderedText
 	root     *node
 	syntax   ast.Node
-	written  string // the file as written
+	written  string         // the file as written
+	tags     []templateTag  // the statements of the template, once lexed
+	blocks   []controlBlock // the statements with a body among them
 }
 
 // Syntax is the parsed document (goccy/go-yaml's tree) of Text, for an

@@ -13,9 +13,15 @@ import (
 //     its scanner never skips a tab between tokens ("found character '\t'
 //     that cannot start any token"), so `url:\thttp://…`, `value\t# note`
 //     and a trailing tab are all refused.
-//   - U+0085, U+2028 and U+2029: PyYAML reads each as a line break, so in a
-//     plain value or a comment the file no longer parses, and in a quoted
-//     value it reads differently; mcptls refuses them everywhere.
+//   - U+0085, U+2028 and U+2029 where PyYAML reads them otherwise than
+//     goccy/go-yaml. PyYAML's Reader accepts all three (they are printable
+//     for it), and its scanner reads each as a line break: inside quotes it
+//     keeps U+2028 and U+2029 as they are (as goccy does) unless a space or a
+//     tab next to one is dropped with the break, and folds U+0085 to a space;
+//     a comment ends at one, so text after it on the line is read as YAML;
+//     in a plain value or a block scalar one ends the line. mcptls accepts
+//     U+2028 and U+2029 in quotes with no blank beside them, any of the
+//     three at the end of a comment, and refuses the rest.
 
 // printable is PyYAML's Reader.NON_PRINTABLE, inverted.
 func printable(r rune) bool {
@@ -35,14 +41,16 @@ func printable(r rune) bool {
 func checkPyYAML(text string) []*Error {
 	var errs []*Error
 	line, col := 1, 1
-	for _, r := range text {
+	kept := map[int]bool{} // offsets of line separators PyYAML reads as goccy does
+	tabErrs := tabs(text, kept)
+	for off, r := range text {
 		switch {
 		case !printable(r):
 			errs = append(errs, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
 				"a special character U+%04X: the gateway's YAML loader refuses it (\"unacceptable character #x%04x: special characters are not allowed\"): remove it", r, r)})
-		case r == 0x85 || r == 0x2028 || r == 0x2029:
+		case (r == 0x85 || r == 0x2028 || r == 0x2029) && !kept[off]:
 			errs = append(errs, &Error{Line: line, Column: col, Msg: fmt.Sprintf(
-				"a raw U+%04X: the gateway's YAML loader reads it as a line break, which breaks a plain value or a comment and changes a quoted one: remove it, or write it as \\u%04X inside double quotes", r, r)})
+				"a raw U+%04X: the gateway's YAML loader reads it as a line break here, which breaks a plain value or a block scalar, ends a comment before the text after it, and in quotes drops the blanks beside it (U+0085 becomes a space): remove it, or write it as \\u%04X inside double quotes", r, r)})
 		}
 		if len(errs) >= MaxProblems {
 			return errs
@@ -56,15 +64,27 @@ func checkPyYAML(text string) []*Error {
 	if len(errs) > 0 {
 		return errs
 	}
-	return tabs(text)
+	return tabErrs
 }
 
-// tabs finds tabs outside quoted values, block scalars and comments.
-func tabs(text string) []*Error {
+// tabs finds tabs outside quoted values, block scalars and comments, and
+// keys of flow mappings that goccy/go-yaml splits where PyYAML does not;
+// it records in kept the line separators that read the same (see above).
+func tabs(text string, kept map[int]bool) []*Error {
 	var errs []*Error
 	var quote byte    // the quote of a quoted value spanning lines, or 0
 	blockParent := -1 // indentation a block scalar's lines must exceed, or -1
-	for n, ln := range strings.Split(text, "\n") {
+	var flow []byte   // the open [ and { of flow collections
+	entry := false    // at the start of an entry of a flow mapping
+	add := func(e *Error) bool {
+		errs = append(errs, e)
+		return len(errs) >= MaxProblems
+	}
+	lines := strings.Split(text, "\n")
+	start := 0 // offset of the line in text
+	for n, ln := range lines {
+		lineStart := start
+		start += len(ln) + 1
 		indent := len(ln) - len(strings.TrimLeft(ln, " "))
 		if blockParent >= 0 {
 			if strings.TrimLeft(ln, " ") == "" || indent > blockParent {
@@ -79,8 +99,17 @@ func tabs(text string) []*Error {
 		commentAt := len(ln)
 		for i < len(ln) {
 			c := ln[i]
+			if entry && quote == 0 && c != ' ' && c != '\t' {
+				entry = false
+				if e := flowKey(ln, i, n+1); e != nil && add(e) {
+					return errs
+				}
+			}
 			switch {
 			case quote != 0:
+				if sepKeptInQuotes(ln, i) {
+					kept[lineStart+i] = true
+				}
 				switch {
 				case quote == '"' && c == '\\':
 					i++
@@ -90,26 +119,119 @@ func tabs(text string) []*Error {
 					quote = 0
 				}
 			case c == '\t':
-				errs = append(errs, &Error{Line: n + 1, Column: 1 + utf8.RuneCountInString(ln[:i]), Msg: "a tab outside a quoted value or a comment: the gateway's YAML loader refuses it (\"found character '\\t' that cannot start any token\"): use spaces"})
-				if len(errs) >= MaxProblems {
+				if add(&Error{Line: n + 1, Column: 1 + utf8.RuneCountInString(ln[:i]), Msg: "a tab outside a quoted value or a comment: the gateway's YAML loader refuses it (\"found character '\\t' that cannot start any token\"): use spaces"}) {
 					return errs
 				}
 			case c == '#' && (i == 0 || ln[i-1] == ' ' || ln[i-1] == '\t'):
 				commentAt = i
+				if k := firstSeparator(ln[i:]); k >= 0 && strings.Trim(ln[i+k:], " \u0085\u2028\u2029") == "" {
+					for j := i + k; j < len(ln); j++ {
+						kept[lineStart+j] = true // only blanks and separators after it: the comment ends as it does anyway
+					}
+				}
 				i = len(ln)
 				continue
 			case (c == '\'' || c == '"') && scalarStart(ln[:i]):
 				quote = c
+			case (c == ',' || c == ']' || c == '}') && len(flow) == 0 && afterIndicator(ln[:i]):
+				if add(&Error{Line: n + 1, Column: 1 + utf8.RuneCountInString(ln[:i]), Msg: fmt.Sprintf("invalid YAML: a value cannot start with %q outside [ ] or { }: the gateway's YAML loader refuses it (\"expected the node content, but found '%c'\"): quote the value", c, c)}) {
+					return errs
+				}
+			case (c == '[' || c == '{') && (len(flow) > 0 || scalarStart(ln[:i])):
+				flow = append(flow, c)
+				entry = c == '{'
+			case (c == ']' || c == '}') && len(flow) > 0:
+				flow = flow[:len(flow)-1]
+			case c == ',' && len(flow) > 0:
+				entry = flow[len(flow)-1] == '{'
 			}
 			i++
 		}
-		if quote == 0 {
+		if quote == 0 && len(flow) == 0 {
 			if p, ok := blockIndicator(ln[:commentAt]); ok {
 				blockParent = p
+				if e := blankLinesTooDeep(lines, n, p, ln[:commentAt]); e != nil && add(e) {
+					return errs
+				}
 			}
 		}
 	}
 	return errs
+}
+
+// flowKey checks the key at ln[i:], the start of an entry of a flow
+// mapping. PyYAML's plain scalars run on through a colon that no space or
+// flow indicator follows, so `{url:https://x}` is one key, `url:https://x`,
+// with no value; goccy/go-yaml reads the key url.
+func flowKey(ln string, i, line int) *Error {
+	if strings.IndexByte("'\"[]{},?:#&*!|>%@`", ln[i]) >= 0 {
+		return nil // not a plain scalar (an anchor or tag: not checked)
+	}
+	for j := i; j < len(ln); j++ {
+		switch c := ln[j]; {
+		case strings.IndexByte(",[]{}?", c) >= 0, c == '#' && (ln[j-1] == ' ' || ln[j-1] == '\t'):
+			return nil
+		case c == ':':
+			if j+1 == len(ln) || strings.IndexByte(" \t,[]{}", ln[j+1]) >= 0 {
+				return nil // the key ends here
+			}
+			end := j + strings.IndexAny(ln[j:]+",", ",[]{} ")
+			key := strings.TrimRight(ln[i:end], " ")
+			return &Error{Line: line, Column: 1 + utf8.RuneCountInString(ln[:j]), Msg: fmt.Sprintf(
+				"`%s` in a flow mapping: with no space after the colon the gateway's YAML loader reads it all as a key, not `%s` with a value: write `%s: %s`, or quote it if it is a key",
+				key, strings.TrimRight(ln[i:j], " "), strings.TrimRight(ln[i:j], " "), ln[j+1:end])}
+		}
+	}
+	return nil
+}
+
+// sepKeptInQuotes reports whether ln[i] starts a U+2028 or U+2029 with no
+// blank beside it: PyYAML keeps it in a quoted value as it is.
+func sepKeptInQuotes(ln string, i int) bool {
+	if !strings.HasPrefix(ln[i:], "\u2028") && !strings.HasPrefix(ln[i:], "\u2029") {
+		return false
+	}
+	end := i + len("\u2028")
+	return i > 0 && end < len(ln) && !strings.ContainsRune(" \t\r", rune(ln[i-1])) && !strings.ContainsRune(" \t\r", rune(ln[end]))
+}
+
+// firstSeparator is the offset in s of its first line separator, or -1.
+func firstSeparator(s string) int {
+	return strings.IndexAny(s, "\u0085\u2028\u2029")
+}
+
+// afterIndicator reports whether before ends with a value indicator
+// (`key: `, `- `, `? `) on the same line: what follows starts a value, not a
+// plain value's continuation line.
+func afterIndicator(before string) bool {
+	t := strings.TrimRight(before, " ")
+	return len(t) < len(before) && t != "" && strings.TrimLeft(t, " ") != "" && scalarStart(before)
+}
+
+// blankLinesTooDeep checks the block scalar that line n starts (its content
+// more indented than parent): without an indentation indicator PyYAML takes
+// its indentation from the most indented of its leading blank lines too, so
+// a first line of text indented less ends the block before it, and the file
+// no longer parses (goccy/go-yaml reads the text as the block's).
+func blankLinesTooDeep(lines []string, n, parent int, header string) *Error {
+	if strings.ContainsAny(strings.TrimSpace(header)[strings.LastIndexAny(strings.TrimSpace(header), "|>"):], "123456789") {
+		return nil
+	}
+	deepest := 0
+	for _, ln := range lines[n+1:] {
+		if strings.Trim(ln, " ") == "" {
+			deepest = max(deepest, len(ln))
+			continue
+		}
+		indent := len(ln) - len(strings.TrimLeft(ln, " "))
+		if indent <= parent || deepest <= indent {
+			return nil
+		}
+		return &Error{Line: n + 1, Column: 1, Msg: fmt.Sprintf(
+			"invalid YAML: the block scalar starting here has a blank line of %d spaces before its first line of text, indented %d: the gateway's YAML loader takes the deeper indentation and ends the block before the text: remove the spaces on the blank lines, or give the indentation (`|%d`)",
+			deepest, indent, indent-parent)}
+	}
+	return nil
 }
 
 // scalarStart reports whether a quote after before starts a quoted value:

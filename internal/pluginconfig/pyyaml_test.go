@@ -9,7 +9,9 @@ import (
 // TestRefusesWhatPyYAMLRefuses checks the YAML mcptls reads against PyYAML's
 // own verdicts (safe_load, recorded once into testdata/pyyaml/cases.json):
 // tabs, line separators and control characters, where goccy/go-yaml alone
-// is more lenient than the gateway's loader.
+// is more lenient than the gateway's loader, and flow keys it splits
+// otherwise. Where both accept, the documents must be the same: every key,
+// every string, the type of every other value.
 func TestRefusesWhatPyYAMLRefuses(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile("testdata/pyyaml/cases.json")
@@ -20,6 +22,7 @@ func TestRefusesWhatPyYAMLRefuses(t *testing.T) {
 		PyYAML string `json:"pyyaml"`
 		Cases  []struct {
 			YAML, PyYAML, Says string
+			Doc                any
 		} `json:"cases"`
 	}
 	if err := json.Unmarshal(data, &recorded); err != nil {
@@ -27,10 +30,14 @@ func TestRefusesWhatPyYAMLRefuses(t *testing.T) {
 	}
 	// Where mcptls refuses on purpose what PyYAML reads.
 	differs := map[string]string{
-		"a: \"x\n\ty\"\n":   "a quoted value continued on a line that starts with a tab: goccy/go-yaml refuses it",
-		"a: 'x\n\ty'\n":     "a quoted value continued on a line that starts with a tab: goccy/go-yaml refuses it",
-		"a: 'b\u2028c'\n":   "a raw line separator in a quoted value, which PyYAML keeps and goccy reads otherwise",
-		"a: \"b\u0085c\"\n": "a raw NEL in a quoted value, which PyYAML folds to a space and goccy keeps",
+		"a: \"x\n\ty\"\n":       "a quoted value continued on a line that starts with a tab: goccy/go-yaml refuses it",
+		"a: 'x\n\ty'\n":         "a quoted value continued on a line that starts with a tab: goccy/go-yaml refuses it",
+		"a: \"b\u0085c\"\n":     "a raw NEL in a quoted value, which PyYAML folds to a space and goccy keeps",
+		"a: \"x \u2028y\"\n":    "a raw line separator beside a blank in a quoted value: PyYAML drops the blank, goccy keeps it",
+		"a: \"x\u2028\n  y\"\n": "a raw line separator before a line break in a quoted value: PyYAML keeps both, goccy folds them",
+		"a: {url:https://x}\n":  "a flow key with a colon in it: goccy splits it into a key and a value",
+		"a: {x:1, y: 2}\n":      "a flow key with a colon in it: goccy splits it into a key and a value",
+		"a: {a :b}\n":           "a flow key with a colon in it: goccy splits it into a key and a value",
 	}
 	for _, c := range recorded.Cases {
 		if reason, ok := differs[c.YAML]; ok {
@@ -40,13 +47,48 @@ func TestRefusesWhatPyYAMLRefuses(t *testing.T) {
 			continue
 		}
 		refused := len(checkPyYAML(c.YAML)) > 0
+		var doc *yamlDoc
 		if !refused {
-			_, err := loadYAML([]byte(c.YAML))
+			var err error
+			doc, err = loadYAML([]byte(c.YAML))
 			refused = err != nil
 		}
 		if refused != (c.PyYAML == "refuse") {
 			t.Errorf("%q: PyYAML %s (%s); mcptls refuses=%v %v", c.YAML, c.PyYAML, c.Says, refused, checkPyYAML(c.YAML))
+			continue
+		}
+		if !refused {
+			want, _ := json.Marshal(c.Doc)
+			if got, _ := json.Marshal(canonical(doc.root)); string(got) != string(want) {
+				t.Errorf("%q: PyYAML reads %s, mcptls %s", c.YAML, want, got)
+			}
 		}
 	}
 	t.Logf("%d snippets, as PyYAML %s", len(recorded.Cases), recorded.PyYAML)
+}
+
+// canonical is a document as cases.json records PyYAML's: a mapping is
+// {"map": [[key, value]…]}, a string ["str", text], any other scalar [its tag].
+func canonical(n *node) any {
+	if n == nil {
+		return []any{tagNull}
+	}
+	switch n.kind {
+	case mappingNode:
+		pairs := []any{}
+		for _, p := range n.pairs {
+			pairs = append(pairs, []any{canonical(p.key), canonical(p.value)})
+		}
+		return map[string]any{"map": pairs}
+	case sequenceNode:
+		items := []any{}
+		for _, it := range n.items {
+			items = append(items, canonical(it))
+		}
+		return items
+	}
+	if n.tag == tagStr {
+		return []any{tagStr, n.value}
+	}
+	return []any{n.tag}
 }

@@ -42,6 +42,15 @@ func (r *Reading) literal(off int) (int, error) {
 // break that ends line of Text (the end of the file after its last line):
 // where whole lines can be inserted after that line.
 func (r *Reading) AfterLine(line int) (int, error) {
+	s, err := r.afterLine(line)
+	if err != nil {
+		return 0, err
+	}
+	return r.text.src.written(s), nil
+}
+
+// afterLine is AfterLine as an offset of the source (Jinja2's text).
+func (r *Reading) afterLine(line int) (int, error) {
 	t := r.text
 	if line < 1 || line > len(t.lineStarts) {
 		return 0, fmt.Errorf("line %d is outside the file", line)
@@ -55,12 +64,12 @@ func (r *Reading) AfterLine(line int) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		return t.src.written(s + 1), nil
+		return s + 1, nil
 	}
 	// The last line, without a line break (Jinja2 drops the file's last
 	// one): the end of the file, after whatever wrote that line. Text there
 	// is rendered once, after all the rest.
-	return t.src.written(len(t.src.text)), nil
+	return len(t.src.text), nil
 }
 
 // At is the byte offset in the file as written of a line and column of

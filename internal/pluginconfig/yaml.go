@@ -44,6 +44,8 @@ const (
 	tagNull      = "null"
 	tagTimestamp = "timestamp"
 	tagBinary    = "binary"
+	tagValue     = "value" // a plain `=`: no constructor in safe_load
+	tagMerge     = "merge" // a plain `<<` that is not a mapping key
 )
 
 // node is one YAML value. Aliases share the anchored node.
@@ -128,7 +130,10 @@ func loadYAML(data []byte) (*yamlDoc, error) {
 		}
 		return nil, syntaxError(err)
 	}
-	docs := file.Docs
+	docs, err := skipYAMLDirective(file.Docs)
+	if err != nil {
+		return nil, err
+	}
 	if len(docs) > 1 {
 		second := docs[1]
 		p := position{1, 1}
@@ -139,7 +144,7 @@ func loadYAML(data []byte) (*yamlDoc, error) {
 		}
 		return nil, &Error{Line: p.line, Column: p.column, Msg: "a second YAML document starts here; the gateway loads exactly one (\"expected a single document in the stream\"): remove the `---` and what follows, or merge the documents"}
 	}
-	c := &converter{anchors: map[string]*node{}}
+	c := &converter{anchors: map[string]*node{}, anchorAt: map[string]position{}}
 	doc := &yamlDoc{}
 	if len(docs) == 1 && docs[0].Body != nil {
 		root, err := c.convert(docs[0].Body, 0)
@@ -150,6 +155,27 @@ func loadYAML(data []byte) (*yamlDoc, error) {
 	}
 	doc.warnings = c.warnings
 	return doc, nil
+}
+
+// skipYAMLDirective drops a `%YAML 1.x` directive, which goccy/go-yaml
+// reads as a document of its own; PyYAML reads it as the header of the
+// document its `---` starts, and refuses a major version other than 1.
+func skipYAMLDirective(docs []*ast.DocumentNode) ([]*ast.DocumentNode, error) {
+	if len(docs) == 0 || docs[0].Start != nil {
+		return docs, nil
+	}
+	d, ok := docs[0].Body.(*ast.DirectiveNode)
+	if !ok || d.Name == nil || d.Name.String() != "YAML" || len(d.Values) != 1 {
+		return docs, nil
+	}
+	p := tokenPos(d.Start)
+	if v := d.Values[0].String(); !strings.HasPrefix(v, "1.") {
+		return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: %%YAML %s: the gateway's YAML loader reads YAML 1 only (\"found incompatible YAML document\"): write %%YAML 1.1, or remove the line", v)}
+	}
+	if len(docs) < 2 || docs[1].Start == nil {
+		return nil, &Error{Line: p.line, Column: p.column, Msg: "invalid YAML: a %YAML directive must be followed by `---` (\"expected '<document start>'\"): add a `---` line after it"}
+	}
+	return docs[1:], nil
 }
 
 // parseSafely turns a panic of the YAML library into an error: hostile input
@@ -222,6 +248,7 @@ func flowTooDeep(data []byte) (position, bool) {
 // merges make reachable.
 type converter struct {
 	anchors  map[string]*node
+	anchorAt map[string]position
 	values   int
 	warnings []*Error
 }
@@ -246,11 +273,16 @@ func (c *converter) convert(n ast.Node, depth int) (*node, error) {
 	}
 	switch v := n.(type) {
 	case *ast.AnchorNode:
+		name := anchorName(v.Name)
+		if first, dup := c.anchorAt[name]; dup {
+			return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: a second anchor &%s (the first is at line %d, column %d): the gateway's YAML loader refuses it (\"found duplicate anchor\"): rename one, and the aliases that mean it", name, first.line, first.column)}
+		}
+		c.anchorAt[name] = p
 		out, err := c.convert(v.Value, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		c.anchors[anchorName(v.Name)] = out
+		c.anchors[name] = out
 		return out, nil
 	case *ast.AliasNode:
 		name := anchorName(v.Value)
@@ -282,7 +314,8 @@ func (c *converter) convert(n ast.Node, depth int) (*node, error) {
 	case *ast.NullNode:
 		return &node{kind: scalarNode, tag: tagNull, line: p.line, column: p.column}, nil
 	case ast.ScalarNode:
-		return plainOrQuoted(n.GetToken(), p), nil
+		out := plainOrQuoted(n.GetToken(), p)
+		return out, constructible(out)
 	}
 	return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: unexpected %s", n.Type())}
 }
@@ -319,6 +352,8 @@ var (
 	yaml11Float     = regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
 	yaml11Int       = regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
 	yaml11Null      = regexp.MustCompile(`^(?:~|null|Null|NULL|)$`)
+	yaml11Value     = regexp.MustCompile(`^(?:=)$`)
+	yaml11Merge     = regexp.MustCompile(`^(?:<<)$`)
 	yaml11Timestamp = regexp.MustCompile(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`)
 )
 
@@ -334,6 +369,10 @@ func resolvePlain(s string) string {
 		return tagFloat
 	case yaml11Timestamp.MatchString(s):
 		return tagTimestamp
+	case yaml11Value.MatchString(s):
+		return tagValue
+	case yaml11Merge.MatchString(s):
+		return tagMerge
 	}
 	return tagStr
 }
@@ -348,8 +387,8 @@ func (c *converter) tagged(t *ast.TagNode, depth int) (*node, error) {
 		inner = &node{kind: scalarNode, tag: tagNull, line: p.line, column: p.column}
 	} else {
 		n, err := c.convert(t.Value, depth+1)
-		if err != nil {
-			return nil, err
+		if err != nil && (n == nil || n.kind != scalarNode) {
+			return nil, err // a scalar's own error is its tag's to decide: `!!str =` is "="
 		}
 		inner = n
 	}
@@ -358,6 +397,15 @@ func (c *converter) tagged(t *ast.TagNode, depth int) (*node, error) {
 		name = strings.TrimSuffix(strings.TrimPrefix(tag, "!<tag:yaml.org,2002:"), ">")
 	}
 	switch name {
+	case "!":
+		// The non-specific tag: PyYAML's parser resolves a scalar as if it
+		// were plain, even a quoted one (`! '12'` is an int).
+		if inner.kind == scalarNode {
+			out := *inner
+			out.tag = resolvePlain(strings.TrimSuffix(inner.value, "\n")) // Python's $ matches before a last line break
+			return &out, constructible(&out)
+		}
+		return inner, nil
 	case "map", "omap", "pairs", "set":
 		if inner.kind != mappingNode && (name == "map" || inner.kind != sequenceNode) {
 			return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: %s needs a mapping", tag)}
@@ -372,8 +420,10 @@ func (c *converter) tagged(t *ast.TagNode, depth int) (*node, error) {
 		if inner.kind != scalarNode {
 			return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: %s needs a scalar", tag)}
 		}
-		if name == tagNull && inner.value == "" {
-			return inner, nil
+		if name == tagNull { // construct_yaml_null reads any scalar as None
+			out := *inner
+			out.tag = tagNull
+			return &out, nil
 		}
 		resolved := resolvePlain(inner.value)
 		intAsFloat := name == tagFloat && resolved == tagInt
@@ -382,7 +432,7 @@ func (c *converter) tagged(t *ast.TagNode, depth int) (*node, error) {
 		}
 		out := *inner
 		out.tag = name
-		return &out, nil
+		return &out, constructible(&out)
 	}
 	return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: could not determine a constructor for the tag %q (the gateway loads with yaml.safe_load, which knows only standard tags)", tag)}
 }
@@ -394,6 +444,9 @@ func (c *converter) mapping(entries []*ast.MappingValueNode, p position, depth i
 	out := &node{kind: mappingNode, line: p.line, column: p.column}
 	var merged, own []pair
 	for _, e := range entries {
+		if err := simpleKeyTooLong(e); err != nil {
+			return nil, err
+		}
 		if _, isMerge := e.Key.(*ast.MergeKeyNode); isMerge {
 			m, err := c.mergeSource(e.Value, depth)
 			if err != nil {
@@ -403,6 +456,9 @@ func (c *converter) mapping(entries []*ast.MappingValueNode, p position, depth i
 			continue
 		}
 		k, err := c.convert(e.Key, depth+1)
+		if k != nil && k.kind == scalarNode && k.tag == tagValue {
+			k.tag, err = tagStr, nil // SafeConstructor.flatten_mapping: a `=` key is the string
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -439,6 +495,29 @@ func (c *converter) mapping(entries []*ast.MappingValueNode, p position, depth i
 		explicit[j] = explicit[j] || i >= len(merged)
 	}
 	return out, nil
+}
+
+// maxSimpleKey is how far PyYAML's scanner looks back from a `:` for the key
+// it ends (Scanner.stale_possible_simple_keys).
+const maxSimpleKey = 1024
+
+// simpleKeyTooLong refuses a block mapping key written without `?` whose
+// colon comes more than 1024 characters after its start: PyYAML no longer
+// takes it for a key ("mapping values are not allowed here").
+func simpleKeyTooLong(e *ast.MappingValueNode) error {
+	if e.IsFlowStyle || e.Start == nil || e.Start.Position == nil || e.Key == nil {
+		return nil
+	}
+	if _, explicit := e.Key.(*ast.MappingKeyNode); explicit {
+		return nil
+	}
+	k, colon := tokenPos(e.Key.GetToken()), tokenPos(e.Start)
+	if k.line != colon.line || colon.column-k.column <= maxSimpleKey {
+		return nil
+	}
+	return &Error{Line: colon.line, Column: colon.column, Msg: fmt.Sprintf(
+		"invalid YAML: this key is %d characters long; the gateway's YAML loader reads a key of at most %d characters without `?` (\"mapping values are not allowed here\"): shorten it, or write it as `? key` with `: value` on the next line",
+		colon.column-k.column, maxSimpleKey)}
 }
 
 // mergeSource is the value of a `<<` key: a mapping or a list of mappings.

@@ -257,7 +257,7 @@ func (e *editor) insert(block ast.Node, want mapping, step int, at position) err
 	first := keyStart(entries[0])
 	var b strings.Builder
 	mapping{{"tls", want}}.block(&b, strings.Repeat(" ", first.column-1), strings.Repeat(" ", step), e.nl)
-	off, err := e.reading.AfterLine(e.lastLine(block))
+	off, err := e.reading.InsertAfterLine(e.lastLine(block), first.line, first.column)
 	if err != nil {
 		return fmt.Errorf("the end of the block: %w", err)
 	}
@@ -300,7 +300,7 @@ func direct(n, block ast.Node) bool {
 }
 
 func (e *editor) insertFlow(m *ast.MappingNode, want mapping, at position) error {
-	if m.End == nil || m.End.Position == nil {
+	if m.Start == nil || m.Start.Position == nil || m.End == nil || m.End.Position == nil {
 		return errors.New("the flow mapping has no closing brace")
 	}
 	end := position{m.End.Position.Line, m.End.Position.Column}
@@ -311,7 +311,11 @@ func (e *editor) insertFlow(m *ast.MappingNode, want mapping, at position) error
 	case token.CollectEntryType:
 		sep = " "
 	}
-	off, err := e.reading.At(end.line, end.column)
+	brace := position{m.Start.Position.Line, m.Start.Position.Column}
+	off, err := e.reading.InsertAt(end.line, end.column, brace.line, brace.column)
+	if errors.Is(err, pluginconfig.ErrConditional) {
+		return fmt.Errorf("its closing brace: %w", err)
+	}
 	if err != nil || off >= len(e.content) || e.content[off] != '}' {
 		return errors.New("its closing brace comes out of a template")
 	}
@@ -361,7 +365,7 @@ func (e *editor) replace(block ast.Node, tlsEntry *ast.MappingValueNode, want ma
 		// under the key, which stays as written.
 		var b strings.Builder
 		want.block(&b, strings.Repeat(" ", k.column-1+step), strings.Repeat(" ", step), e.nl)
-		off, err := e.reading.AfterLine(k.line)
+		off, err := e.reading.InsertAfterLine(k.line, k.line, k.column)
 		if err != nil {
 			return fmt.Errorf("the `tls` key: %w", err)
 		}

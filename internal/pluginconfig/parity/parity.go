@@ -95,6 +95,9 @@ func Phrase(says string) string {
 		}
 		return "reads it as a line break" // U+0085, U+2028, U+2029: mcptls says why
 	}
+	if strings.HasPrefix(says, "yaml.ComposerError: found duplicate anchor") {
+		return "found duplicate anchor"
+	}
 	for gateway, ours := range map[string]string{
 		"yaml.ComposerError":          "expected a single document in the stream",
 		"yaml.ParserError":            "invalid YAML",
