@@ -122,6 +122,9 @@ func loadYAML(data []byte) (*yamlDoc, error) {
 	if p, ok := flowTooDeep(data); ok {
 		return nil, &Error{Line: p.line, Column: p.column, Msg: fmt.Sprintf("invalid YAML: more than %d nested [ or { here", maxFlowDepth)}
 	}
+	if p, ok := tooManyKeys(string(data)); ok {
+		return nil, tooManyKeysError(p)
+	}
 	file, err := parseSafely(data)
 	if err != nil {
 		var e *Error
