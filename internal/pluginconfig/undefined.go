@@ -220,14 +220,7 @@ func (r *renderedText) yamlPosition(off int) (int, int) {
 
 // lineText is a rendered line as a reader would quote it.
 func (r *renderedText) lineText(line int) string {
-	if line < 1 || line > len(r.lineStarts) {
-		return ""
-	}
-	end := len(r.text)
-	if line < len(r.lineStarts) {
-		end = r.lineStarts[line] - 1
-	}
-	s := strings.TrimSpace(r.text[r.lineStarts[line-1]:end])
+	s := strings.TrimSpace(r.rawLine(line))
 	if utf8.RuneCountInString(s) > 100 {
 		s = string([]rune(s)[:100]) + "…"
 	}

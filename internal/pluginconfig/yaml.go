@@ -210,18 +210,33 @@ func syntaxError(err error) error {
 // flowTooDeep finds where [ and { nest deeper than maxFlowDepth, outside quotes
 // and comments, so a hostile file cannot exhaust the parser's stack.
 func flowTooDeep(data []byte) (position, bool) {
-	depth, line, col := 0, 1, 0
+	depth := 0
+	return scanFlow(string(data), func(b byte) bool {
+		switch b {
+		case '[', '{':
+			depth++
+			return depth > maxFlowDepth
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+		return false
+	})
+}
+
+// scanFlow calls stop with each of [ ] { } , outside quotes and comments,
+// and returns where it first says stop.
+func scanFlow(text string, stop func(b byte) bool) (position, bool) {
+	line, col := 1, 0
 	var quote byte
 	comment := false
-	for i := 0; i < len(data); i++ {
-		b := data[i]
+	for i := 0; i < len(text); i++ {
+		b := text[i]
 		col++
 		switch {
 		case b == '\n':
 			line, col, comment = line+1, 0, false
-			if quote == '\'' || quote == '"' {
-				continue // quoted scalars may span lines
-			}
 		case comment:
 		case quote != 0:
 			if b == '\\' && quote == '"' {
@@ -230,17 +245,13 @@ func flowTooDeep(data []byte) (position, bool) {
 			} else if b == quote {
 				quote = 0
 			}
-		case b == '#' && (i == 0 || data[i-1] == ' ' || data[i-1] == '\t'):
+		case b == '#' && (i == 0 || text[i-1] == ' ' || text[i-1] == '\t'):
 			comment = true
 		case b == '\'' || b == '"':
 			quote = b
-		case b == '[' || b == '{':
-			if depth++; depth > maxFlowDepth {
+		case strings.IndexByte("[]{},", b) >= 0:
+			if stop(b) {
 				return position{line, col}, true
-			}
-		case b == ']' || b == '}':
-			if depth > 0 {
-				depth--
 			}
 		}
 	}

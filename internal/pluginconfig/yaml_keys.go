@@ -96,46 +96,27 @@ func opensBlockScalar(body string) bool {
 	return strings.HasSuffix(body, " |") || strings.HasSuffix(body, " >") || body == "|" || body == ">"
 }
 
-// tooManyFlowKeys counts the entries of each `{...}`, outside quotes and
-// comments.
+// tooManyFlowKeys counts the entries of each `{...}`.
 func tooManyFlowKeys(text string) (position, bool) {
 	var stack []int // entries of each open collection; -1 for a [ ]
-	line, col := 1, 0
-	var quote byte
-	comment := false
-	for i := 0; i < len(text); i++ {
-		b := text[i]
-		col++
-		switch {
-		case b == '\n':
-			line, col, comment = line+1, 0, false
-		case comment:
-		case quote != 0:
-			if b == '\\' && quote == '"' {
-				i++
-				col++
-			} else if b == quote {
-				quote = 0
-			}
-		case b == '#' && (i == 0 || text[i-1] == ' ' || text[i-1] == '\t'):
-			comment = true
-		case b == '\'' || b == '"':
-			quote = b
-		case b == '{':
+	return scanFlow(text, func(b byte) bool {
+		switch b {
+		case '{':
 			stack = append(stack, 1)
-		case b == '[':
+		case '[':
 			stack = append(stack, -1)
-		case b == ']' || b == '}':
+		case ']', '}':
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
 			}
-		case b == ',' && len(stack) > 0 && stack[len(stack)-1] > 0:
-			if stack[len(stack)-1]++; stack[len(stack)-1] > maxMappingKeys {
-				return position{line, col}, true
+		case ',':
+			if n := len(stack) - 1; n >= 0 && stack[n] > 0 {
+				stack[n]++
+				return stack[n] > maxMappingKeys
 			}
 		}
-	}
-	return position{}, false
+		return false
+	})
 }
 
 func tooManyKeysError(p position) *Error {
