@@ -198,12 +198,19 @@ func clampIndex(i, n int) int {
 	return min(max(i, 0), n)
 }
 
-func pyCount(s string, _ *exec.Value, a *exec.VarArgs) (any, error) {
+// subAndWindow are the arguments of count, find and index: sub, then
+// start and end, as the window of s they search and its first character.
+func subAndWindow(s string, a *exec.VarArgs, method string) (sub, w string, start int, err error) {
 	sub, ok, err := strArg(a, 0, "sub")
 	if err != nil || !ok {
-		return nil, errOr(err, "count() takes at least 1 argument")
+		return "", "", 0, errOr(err, method+"() takes at least 1 argument")
 	}
-	w, _, err := window(s, a, 1)
+	w, start, err = window(s, a, 1)
+	return sub, w, start, err
+}
+
+func pyCount(s string, _ *exec.Value, a *exec.VarArgs) (any, error) {
+	sub, w, _, err := subAndWindow(s, a, "count")
 	if err != nil {
 		return nil, err
 	}
@@ -215,11 +222,7 @@ func pyCount(s string, _ *exec.Value, a *exec.VarArgs) (any, error) {
 
 func finder(fromRight, raise bool) exec.Method[string] {
 	return func(s string, _ *exec.Value, a *exec.VarArgs) (any, error) {
-		sub, ok, err := strArg(a, 0, "sub")
-		if err != nil || !ok {
-			return nil, errOr(err, "find() takes at least 1 argument")
-		}
-		w, start, err := window(s, a, 1)
+		sub, w, start, err := subAndWindow(s, a, "find")
 		if err != nil {
 			return nil, err
 		}
