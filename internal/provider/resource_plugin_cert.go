@@ -225,12 +225,6 @@ func (m *pluginModel) sans() (pki.SANs, diag.Diagnostics) {
 		diags.AddAttributeError(at, "Invalid plugin endpoint", err.Error())
 		return pki.SANs{}, diags
 	}
-	// An ipv4:/ipv6: target lists addresses: each one is an IP SAN.
-	for i, h := range e.Hosts {
-		if i > 0 {
-			ips = append(ips, h)
-		}
-	}
 	sans, err := pki.PluginSANs(m.Name.ValueString(), e.Host(), dns, ips)
 	if err != nil { // validation has named the attribute already; this is a backstop
 		if m.URL.IsNull() && m.GRPCTarget.IsNull() {
