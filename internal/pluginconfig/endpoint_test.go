@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
 
 // TestGRPCTargetsAsGrpcioReadsThem: each form, as grpcio 1.51 reads it.
@@ -145,3 +147,21 @@ func TestMCPEndpoint(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestNameThatIsNoDNSNameWarnsAsTheResourceDoes: a plugin in tls_plugins
+// whose name is no DNS name gets the warning mcptls_plugin_cert gives for
+// that name, in the same words; a plugin that needs no certificate none.
+func TestNameThatIsNoDNSNameWarnsAsTheResourceDoes(t *testing.T) {
+	t.Parallel()
+	text := "plugins:\n" +
+		"  - {name: my_plugin, kind: external, mcp: {proto: STREAMABLEHTTP, url: \"https://p.example.com/mcp\"}}\n" +
+		"  - {name: plain_one, kind: external, mcp: {proto: STREAMABLEHTTP, url: \"http://p.example.com/mcp\"}}\n" +
+		"  - {name: Fine, kind: external, grpc: {target: \"p.example.com:50051\"}}\n"
+	_, warnings, err := Parse([]byte(text), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || warnings[0].Msg != pki.PluginNameHostWarning("my_plugin") || warnings[0].Line != 2 {
+		t.Errorf("%v", warnings)
+	}
+}
