@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -187,4 +188,25 @@ func elemTypesOf(attrs map[string]attr.Value) map[string]attr.Type {
 		out[k] = v.Type(context.Background())
 	}
 	return out
+}
+
+// TestWholeNumberArgumentsSayTheNumberGiven: a number that is not whole is
+// printed as given, every digit (8000.00000000001 printed to ten digits
+// read "got 8000"), as the attributes' message prints it.
+func TestWholeNumberArgumentsSayTheNumberGiven(t *testing.T) {
+	t.Parallel()
+	for _, f := range providerFunctions(t) {
+		if f.Name != "server_env" {
+			continue
+		}
+		for _, given := range []string{"8000.00000000001", "-0.000000000001", "65535.5"} {
+			v, _, _ := big.ParseFloat(given, 10, 512, big.ToNearestEven)
+			err := f.call([]attr.Value{types.StringValue("p"), types.StringValue("/c"), types.StringValue("0.0.0.0"), types.NumberValue(v), types.NumberValue(big.NewFloat(2))})
+			if err == nil || !strings.Contains(err.Text, "port must be a whole number, got "+given) {
+				t.Errorf("%s: %v", given, err)
+			}
+		}
+		return
+	}
+	t.Fatal("no server_env function")
 }
