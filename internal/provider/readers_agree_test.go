@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"testing"
 
@@ -39,7 +38,7 @@ func TestBothReadersAgreeOnEveryParityFile(t *testing.T) {
 		for k, v := range c.Options.TemplateEnv {
 			env[k] = types.StringValue(v)
 		}
-		dsErrors := readPluginConfig(t, c.Text, c.Options.SSRFProtection, env).Errors()
+		dsErrors := readPluginConfig(t, c.Text, c.Options.SSRFProtection, c.Options.TemplateEnv).Errors()
 		options := types.ObjectValueMust(
 			map[string]attr.Type{"ssrf_protection": types.BoolType, "template_env": types.MapType{ElemType: types.StringType}, "existing_tls": types.StringType},
 			map[string]attr.Value{"ssrf_protection": types.BoolValue(c.Options.SSRFProtection), "template_env": types.MapValueMust(types.StringType, env), "existing_tls": types.StringValue("keep")})
@@ -62,7 +61,7 @@ func TestBothReadersAgreeOnEveryParityFile(t *testing.T) {
 }
 
 // readPluginConfig calls the data source's Read as Terraform does, on content.
-func readPluginConfig(t *testing.T, content string, ssrf bool, env map[string]attr.Value) diag.Diagnostics {
+func readPluginConfig(t *testing.T, content string, ssrf bool, env map[string]string) diag.Diagnostics {
 	t.Helper()
 	ctx := context.Background()
 	ds := NewPluginConfigDataSource()
@@ -75,13 +74,8 @@ func readPluginConfig(t *testing.T, content string, ssrf bool, env map[string]at
 	}
 	envType := typ.AttributeTypes["template_env"]
 	envValues := map[string]tftypes.Value{}
-	names := make([]string, 0, len(env))
-	for k := range env {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		envValues[k] = tftypes.NewValue(tftypes.String, env[k].(types.String).ValueString())
+	for k, v := range env {
+		envValues[k] = tftypes.NewValue(tftypes.String, v)
 	}
 	values := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
