@@ -21,6 +21,10 @@ import (
 // template_env: both accept what the gateway accepts (the table's verdict)
 // and refuse what it refuses, and a refusal is the same text in both, problem
 // for problem. A function cannot show warnings; the data source shows them.
+// The one difference allowed: the function will not write a block where the
+// template decides whether the gateway reads it (a place inside an {% if %}
+// branch the plugin's mapping does not start in), though it reads the file
+// as the data source does.
 func TestBothReadersAgreeOnEveryParityFile(t *testing.T) {
 	t.Parallel()
 	cases, err := parity.Cases("../pluginconfig/testdata/parity")
@@ -43,6 +47,12 @@ func TestBothReadersAgreeOnEveryParityFile(t *testing.T) {
 			map[string]attr.Type{"ssrf_protection": types.BoolType, "template_env": types.MapType{ElemType: types.StringType}, "existing_tls": types.StringType},
 			map[string]attr.Value{"ssrf_protection": types.BoolValue(c.Options.SSRFProtection), "template_env": types.MapValueMust(types.StringType, env), "existing_tls": types.StringValue("keep")})
 		fnErr := tlsYAML.call([]attr.Value{types.StringValue(c.Text), types.StringValue("/c"), types.TupleValueMust([]attr.Type{types.DynamicType}, []attr.Value{types.DynamicValue(options)})})
+		if fnErr != nil && len(dsErrors) == 0 && c.Accept && templateDecidesPlacement(fnErr.Text) {
+			// Read alike; the function only will not write a block where
+			// the template decides whether the gateway reads it.
+			t.Logf("%s: %s", c.File, fnErr.Text)
+			continue
+		}
 		if (len(dsErrors) == 0) != c.Accept || (fnErr == nil) != c.Accept {
 			t.Errorf("%s: the table says accept=%v; the data source refuses with %d errors, the function with %v", c.File, c.Accept, len(dsErrors), fnErr)
 			continue
@@ -58,6 +68,20 @@ func TestBothReadersAgreeOnEveryParityFile(t *testing.T) {
 			t.Errorf("%s: the function says\n%s\nthe data source\n%s", c.File, got, want)
 		}
 	}
+}
+
+// templateDecidesPlacement is a refusal of plugin_config_tls_yaml that is
+// about where a tls block would go, not about the file: every problem is
+// that the template as written decides whether the gateway reads text at
+// the block's place (inside a branch the mapping does not start in), which
+// the function refuses on purpose though the file reads alike.
+func templateDecidesPlacement(text string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.Contains(line, "mcptls cannot add") || !strings.Contains(line, "the template decides whether the gateway reads text there") {
+			return false
+		}
+	}
+	return text != ""
 }
 
 // readPluginConfig calls the data source's Read as Terraform does, on content.
