@@ -5,6 +5,9 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 
 	"github.com/mcptls/terraform-provider-mcptls/internal/pki"
 )
@@ -29,6 +32,9 @@ type Endpoint struct {
 	ExplicitPort bool
 	// Socket is a gRPC target on a Unix socket (unix:, unix-abstract:).
 	Socket bool
+	// serverName is the name grpcio checks the server's certificate against
+	// for an ipv4:/ipv6: address list: the whole list as written.
+	serverName string
 }
 
 // Host is the first host, "" for none.
@@ -52,32 +58,27 @@ func (e Endpoint) TLS() bool {
 // CarriesCertificate is true when a server certificate can serve the
 // endpoint: TLS to a host a SAN can name. A Unix socket cannot (the plugin
 // server refuses TLS on one), nor an endpoint without a host.
-func (e Endpoint) CarriesCertificate() bool {
-	if !e.TLS() || e.Socket || len(e.Hosts) == 0 {
-		return false
-	}
-	for _, h := range e.Hosts {
-		if pki.ValidateSANHost(h) != nil {
-			return false
-		}
-	}
-	return true
-}
+func (e Endpoint) CarriesCertificate() bool { return e.TLS() && e.SANCheck() == nil }
 
 // SANCheck is why a host of the endpoint cannot be a SAN, or nil.
 func (e Endpoint) SANCheck() error {
 	if e.Socket {
 		return fmt.Errorf("a gRPC target on a Unix socket cannot carry a certificate: the plugin server refuses TLS on a Unix socket, while the gateway's gRPC client uses TLS on every target; use grpc.uds for a socket (no TLS), or a host:port target")
 	}
-	if len(e.Hosts) == 0 {
-		return pki.ValidateSANHost("")
+	if len(e.Hosts) > 1 {
+		// Measured with grpcio 1.51: "Peer name 127.0.0.1:P,127.0.0.2:P is
+		// not in peer certificate" for a certificate naming both addresses.
+		return fmt.Errorf("an %s: target with %d addresses cannot carry a certificate: the gateway's gRPC client (grpcio) checks the server's certificate against the whole list as one name (%q), which no certificate can hold, so every TLS handshake fails "+
+			"(cpex 0.1.3 sets no ssl_target_name_override that could change the name): give one address (%s:%s), or a DNS name that resolves to all of them (dns:///plugins.example.com:%d), which the certificate then names",
+			e.Scheme, len(e.Hosts), e.serverName, e.Scheme, firstAddress(e), e.Port)
 	}
-	for _, h := range e.Hosts {
-		if err := pki.ValidateSANHost(h); err != nil {
-			return err
-		}
-	}
-	return nil
+	return pki.ValidateSANHost(e.Host())
+}
+
+// firstAddress is the first address of a list target as written.
+func firstAddress(e Endpoint) string {
+	first, _, _ := strings.Cut(e.serverName, ",")
+	return first
 }
 
 // MCPEndpoint reads an MCP url as the gateway's validate_url does (every rule
@@ -94,9 +95,26 @@ func MCPEndpoint(raw string) (Endpoint, error) {
 func (u URLInfo) endpoint() Endpoint {
 	e := Endpoint{Transport: TransportMCP, Scheme: u.Scheme, Port: u.Port, ExplicitPort: u.ExplicitPort}
 	if u.Host != "" {
-		e.Hosts = []string{u.Host}
+		e.Hosts = []string{connectHost(u.Host)}
 	}
 	return e
+}
+
+// connectHost is the name the gateway's HTTP client (httpx) connects to and
+// checks the certificate against: an internationalized name in its IDNA
+// form (httpx's encode_host: idna.encode(host.lower())), so bücher.example
+// is xn--bcher-kva.example. A name IDNA refuses stays as written (httpx
+// refuses it: "Invalid IDNA hostname"), and no SAN can hold it.
+func connectHost(host string) string {
+	for i := 0; i < len(host); i++ {
+		if host[i] >= utf8.RuneSelf {
+			if a, err := idna.Registration.ToASCII(host); err == nil {
+				return a
+			}
+			return host
+		}
+	}
+	return host
 }
 
 // DefaultTargetPort is grpcio's port for a dns target without one.
@@ -104,8 +122,9 @@ const DefaultTargetPort = 443
 
 // GRPCEndpoint reads a gRPC target in every form the gateway's gRPC client
 // (grpcio) accepts: host:port and [v6]:port, dns:host:port,
-// dns:///host:port and dns://authority/host:port, ipv4:a.b.c.d:port (a
-// comma-separated list), ipv6:[addr]:port (a list too), unix:path,
+// dns:///host:port and dns://authority/host:port, ipv4:a.b.c.d:port and
+// ipv4:///a.b.c.d:port (a comma-separated list, which reads but can carry
+// no certificate: SANCheck), ipv6:[addr]:port (a list too), unix:path,
 // unix:///path and unix-abstract:name. The gateway only checks that the
 // target holds a `:`; an error here is what grpcio would fail on.
 func GRPCEndpoint(target string) (Endpoint, error) {
@@ -123,6 +142,10 @@ func GRPCEndpoint(target string) (Endpoint, error) {
 		return e, nil
 	case hasScheme && (scheme == "ipv4" || scheme == "ipv6"):
 		e.Scheme = scheme
+		// ipv4:///a:p is ipv4:a:p with an empty authority; grpcio connects
+		// to both (measured), and refuses any other authority.
+		rest = strings.TrimPrefix(rest, "///")
+		e.serverName = rest
 		for _, addr := range strings.Split(rest, ",") {
 			host, port, err := hostPort(addr, false)
 			if err != nil {
@@ -186,4 +209,18 @@ func hostPort(s string, optional bool) (string, int, error) {
 		return "", 0, fmt.Errorf("port %q is not from 1 to 65535", portText)
 	}
 	return host, port, nil
+}
+
+// warnEndpoint says, at the url or target, why a TLS endpoint gets no
+// certificate (so its plugin is not in tls_plugins), or what a host with
+// `_` means for clients: the words mcptls_plugin_cert uses for the same
+// url or grpc_target.
+func (p *parser) warnEndpoint(n *node, e Endpoint, at string) {
+	if err := e.SANCheck(); err != nil {
+		p.warnAt(n, "%s: %v; mcptls leaves the plugin out of tls_plugins (no certificate, no tls block), as mcptls_plugin_cert refuses it", at, err)
+		return
+	}
+	if w := pki.SANHostWarning(e.Host()); w != "" {
+		p.warnAt(n, "%s: %s", at, w)
+	}
 }

@@ -74,6 +74,10 @@ func (p *parser) plugins(list *node) []Plugin {
 				p.errorAt(n.get("name"), "%v (the plugin needs a server certificate)", err)
 				continue
 			}
+			// mcptls_plugin_cert warns about such a name with the same words.
+			if w := pki.PluginNameHostWarning(pl.Name); w != "" {
+				p.warnAt(n.get("name"), "%s", w)
+			}
 		}
 		out = append(out, pl)
 	}

@@ -41,11 +41,9 @@ func (p *parser) grpc(n *node, at string) *GRPC {
 			switch {
 			case err != nil:
 				p.warnAt(targetNode, "%starget: %v; the gateway loads it, but its gRPC client (grpcio) cannot connect: write host:port", fs.at, err)
-			case e.Socket:
-				g.Endpoint = &e
-				p.warnAt(targetNode, "%starget: %v", fs.at, e.SANCheck())
 			default:
 				g.Endpoint = &e
+				p.warnEndpoint(targetNode, e, fs.at+"target")
 			}
 		}
 	}

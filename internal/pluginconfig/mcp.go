@@ -134,7 +134,9 @@ func (p *parser) stdioEnv(env *node, fs fields) {
 
 // warnURL flags URLs the gateway accepts but no certificate can serve.
 func (p *parser) warnURL(n *node, u URLInfo, at string) {
-	switch {
+	switch e := u.endpoint(); {
+	case e.TLS():
+		p.warnEndpoint(n, e, at+"url")
 	case u.Host == "":
 		p.warnAt(n, "%surl has no host: the gateway accepts it but cannot connect; write the plugin server's host", at)
 	case strings.Contains(u.Host, "*"):

@@ -72,6 +72,54 @@ func (r *Reading) afterLine(line int) (int, error) {
 	return len(t.src.text), nil
 }
 
+// LineEnd is the byte offset in the file as written just after the last
+// character of line of Text, when that character is literal text; repeated
+// is true when a loop renders it more than once (a plugin a `{% for %}`
+// writes): text put there follows the line in every run of the loop, where
+// AfterLine has no one place. An empty line has no last character.
+//
+// Like InsertAfterLine, it refuses (wrapping ErrConditional) a place inside
+// a control structure the entry whose key is at keyLine:keyColumn of Text
+// does not start in: the loop body must hold the key too.
+func (r *Reading) LineEnd(line, keyLine, keyColumn int) (offset int, repeated bool, err error) {
+	t := r.text
+	if line < 1 || line > len(t.lineStarts) {
+		return 0, false, fmt.Errorf("line %d is outside the file", line)
+	}
+	start, end := t.lineStarts[line-1], len(t.text)
+	if line < len(t.lineStarts) {
+		end = t.lineStarts[line] - 1
+	}
+	if end <= start {
+		return 0, false, ErrGenerated
+	}
+	shift := 0
+	if t.bomSkipped {
+		shift = len(bom)
+	}
+	last := end - 1 + shift
+	s, exact := t.sourceOffset(last)
+	if !exact {
+		return 0, false, ErrGenerated
+	}
+	if len(t.segs) > 0 {
+		if c := t.segs[t.segmentAt(last)].construct; c >= 0 {
+			repeated = t.renders[c] > 1
+		}
+	}
+	if tags, _ := r.constructs(); len(tags) > 0 {
+		// The key may be loop text too: its one source, not literal's.
+		key, exact := t.sourceOffset(t.renderedOffset(keyLine, keyColumn))
+		if !exact {
+			key = -1
+		}
+		if err := r.decided(s+1, key, s+1); err != nil {
+			return 0, false, err
+		}
+	}
+	return t.src.written(s + 1), repeated, nil
+}
+
 // At is the byte offset in the file as written of a line and column of
 // Text, when the character there is literal text rendered once.
 func (r *Reading) At(line, column int) (int, error) {

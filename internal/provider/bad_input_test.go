@@ -120,6 +120,8 @@ resource "mcptls_plugin_cert" "p" {
 		{"`url` without a host", "url", "Invalid plugin URL", "has no host", pluginInput("name = \"p\"\n  url = \"http://:80/mcp\"")},
 		{"`url` whose host has an empty DNS label", "url", "Invalid plugin URL", `"a..example.com" is not a valid DNS name`, pluginInput("name = \"p\"\n  url = \"https://a..example.com/mcp\"")},
 		{"`grpc_target` on a Unix socket", "grpc_target", "Invalid gRPC target", "refuses TLS on a Unix socket", pluginInput("name = \"p\"\n  grpc_target = \"unix:///run/p.sock\"")},
+		{"`grpc_target` listing two addresses", "grpc_target", "Invalid gRPC target", "checks the server's certificate against the whole list as one name", pluginInput("name = \"p\"\n  grpc_target = \"ipv4:10.0.0.7:50051,10.0.0.8:50051\"")},
+		{"`url` whose host is percent-encoded", "url", "Invalid plugin URL", `"h%2f" is not a valid DNS name`, pluginInput("name = \"p\"\n  url = \"https://h%2f/mcp\"")},
 		{"`url` with a wildcard host", "url", "Invalid plugin URL", "is a wildcard pattern", pluginInput("name = \"p\"\n  url = \"https://*.example.com/mcp\"")},
 		{"`url` with credentials", "url", "Invalid plugin URL", "contains credentials (user:password@)", pluginInput("name = \"p\"\n  url = \"https://admin:hunter2@h/mcp\"")},
 		{"`url` at an IPv4-mapped IPv6 address", "url", "Invalid plugin URL", "contains IPv6 address which is not supported", pluginInput("name = \"p\"\n  url = \"https://[::ffff:10.0.0.1]:8443/mcp\"")},

@@ -45,7 +45,7 @@ func (d *pluginConfigDataSource) Metadata(_ context.Context, req datasource.Meta
 }
 
 const pluginObjectDoc = "Each plugin: `name`, `kind`, `mode` (after the gateway's migration of legacy names; default `sequential`), `priority` (default 100), `hooks`, `tags`; " +
-	"`transport` (`mcp`, `grpc`, `unix_socket`, or null for a native plugin); `host` and `port` where the gateway connects over TCP (from the MCP URL or the gRPC target); " +
+	"`transport` (`mcp`, `grpc`, `unix_socket`, or null for a native plugin); `host` and `port` where the gateway connects over TCP (from the MCP URL or the gRPC target; an internationalized host in the IDNA form the gateway's client connects to); " +
 	"`tls_enabled` (an https/wss MCP URL or a gRPC target); from `mcp`: `proto`, `url`, `url_scheme`, `url_host`, `url_port` (explicit, else the scheme's default), `script`; " +
 	"`grpc_target`; `uds` (the Unix socket of `mcp.uds`, `grpc.uds` or `unix_socket.path`). Absent values are null."
 
@@ -64,7 +64,8 @@ func (d *pluginConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"external_plugins": schema.MapAttribute{Computed: true, ElementType: pluginObjectType,
 				MarkdownDescription: "The `kind: external` plugins by name, whatever their transport; each is a plugin object as in `plugins`."},
 			"tls_plugins": schema.MapAttribute{Computed: true, ElementType: pluginObjectType,
-				MarkdownDescription: "The external plugins that need a server certificate (MCP at an https/wss URL, gRPC at a TCP target), by name, ready for `for_each` over `mcptls_plugin_cert`; " +
+				MarkdownDescription: "The external plugins that need a server certificate (MCP at an https/wss URL, gRPC at a TCP target), by name, ready for `for_each` over `mcptls_plugin_cert`, which accepts each of them " +
+					"(a plugin whose host no certificate can name, such as an `ipv4:` list of several addresses, is left out with a warning); " +
 					"each is a plugin object as in `plugins`."},
 		},
 	}

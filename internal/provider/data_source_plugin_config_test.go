@@ -120,12 +120,15 @@ output "health" { value = { for c in mcptls_plugin_cert.p : c.name => c.health_p
 
 // TestAccPluginConfig_everyEndpointIssues: every plugin the data source puts
 // in tls_plugins gets its certificate from mcptls_plugin_cert, for every target
-// form grpcio reads (ipv4: lists, dns:, ipv6:) and a host with `_`; its SANs
-// name each address.
+// form grpcio connects to over TLS (ipv4:///, dns:, ipv6:), a host with `_`
+// and an internationalized host (its IDNA name, as httpx connects); an ipv4:
+// address list, which grpcio cannot check a certificate against, is left out.
 func TestAccPluginConfig_everyEndpointIssues(t *testing.T) {
 	t.Parallel()
 	yaml := "plugins:\n" +
-		"  - {name: V4, kind: external, grpc: {target: \"ipv4:10.0.0.7:50051,10.0.0.8:50051\"}}\n" +
+		"  - {name: V4, kind: external, grpc: {target: \"ipv4:///10.0.0.7:50051\"}}\n" +
+		"  - {name: List, kind: external, grpc: {target: \"ipv4:10.0.0.7:50051,10.0.0.8:50051\"}}\n" +
+		"  - {name: Idn, kind: external, mcp: {proto: STREAMABLEHTTP, url: \"https://bücher.example/mcp\"}}\n" +
 		"  - {name: Dns, kind: external, grpc: {target: \"dns:///grpc.example.com:50052\"}}\n" +
 		"  - {name: V6, kind: external, grpc: {target: \"ipv6:[fd00::7]:50053\"}}\n" +
 		"  - {name: Under, kind: external, mcp: {proto: STREAMABLEHTTP, url: \"https://my_plugin:8443/mcp\"}}\n" +
@@ -139,16 +142,19 @@ output "ports" { value = { for c in mcptls_plugin_cert.p : c.name => c.server_po
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
 				// The unix: target loads, and gets no certificate (no TLS on a socket).
-				statecheck.ExpectKnownValue("data.mcptls_plugin_config.gw", tfjsonpath.New("tls_plugins"), knownvalue.MapSizeExact(4)),
+				// The unix: target and the address list load, and get no certificate.
+				statecheck.ExpectKnownValue("data.mcptls_plugin_config.gw", tfjsonpath.New("tls_plugins"), knownvalue.MapSizeExact(5)),
 				statecheck.ExpectKnownOutputValue("ports", knownvalue.MapExact(map[string]knownvalue.Check{
 					"V4": knownvalue.Int64Exact(50051), "Dns": knownvalue.Int64Exact(50052), "V6": knownvalue.Int64Exact(50053), "Under": knownvalue.Int64Exact(8443),
+					"Idn": knownvalue.Int64Exact(8000),
 				})),
 			},
 			Check: resource.ComposeTestCheckFunc(
 				checkSANs("mcptls_plugin_cert.p.0", "Dns,grpc.example.com,localhost,mcp-plugin-Dns", ""),
-				checkSANs("mcptls_plugin_cert.p.1", "localhost,mcp-plugin-Under,my_plugin,Under", ""),
-				checkSANs("mcptls_plugin_cert.p.2", "localhost,mcp-plugin-V4,V4", "10.0.0.7,10.0.0.8"),
-				checkSANs("mcptls_plugin_cert.p.3", "localhost,mcp-plugin-V6,V6", "fd00::7"),
+				checkSANs("mcptls_plugin_cert.p.1", "Idn,localhost,mcp-plugin-Idn,xn--bcher-kva.example", ""),
+				checkSANs("mcptls_plugin_cert.p.2", "localhost,mcp-plugin-Under,my_plugin,Under", ""),
+				checkSANs("mcptls_plugin_cert.p.3", "localhost,mcp-plugin-V4,V4", "10.0.0.7"),
+				checkSANs("mcptls_plugin_cert.p.4", "localhost,mcp-plugin-V6,V6", "fd00::7"),
 			),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		}},

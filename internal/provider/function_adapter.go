@@ -163,7 +163,7 @@ func (a arguments) whole(name string) (int, error) {
 	f := v.ValueBigFloat()
 	n, accuracy := f.Int64()
 	if !f.IsInt() || accuracy != big.Exact || n < -1<<31 || n > 1<<31 {
-		return 0, &envmap.FieldError{Field: name, Err: fmt.Errorf("%s must be a whole number, got %s", name, f.Text('g', 10))}
+		return 0, &envmap.FieldError{Field: name, Err: fmt.Errorf("%s must be a whole number, got %s", name, numberText(f))}
 	}
 	return int(n), nil
 }

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -143,4 +145,68 @@ func (pf providerFunction) call(args []attr.Value) *function.FuncError {
 	resp := function.RunResponse{Result: function.NewResultData(result)}
 	pf.f.Run(context.Background(), function.RunRequest{Arguments: function.NewArgumentsData(args)}, &resp)
 	return resp.Error
+}
+
+// TestTLSOptionsConvertAsTheDataSourceAttributes: plugin_config_tls_yaml's
+// options convert as Terraform converts the data source's template_env
+// (map of strings) and ssrf_protection (bool), so one configuration reads a
+// file alike in both; what Terraform cannot convert is an error in both.
+func TestTLSOptionsConvertAsTheDataSourceAttributes(t *testing.T) {
+	t.Parallel()
+	// Terraform passes an object literal as a dynamic value of object type.
+	plain := func(attrs map[string]attr.Value) attr.Value { return types.ObjectValueMust(elemTypesOf(attrs), attrs) }
+	object := func(attrs map[string]attr.Value) attr.Value { return types.DynamicValue(plain(attrs)) }
+	port, _ := new(big.Float).SetString("8000")
+	half, _ := new(big.Float).SetString("0.5")
+	env := object(map[string]attr.Value{"template_env": plain(map[string]attr.Value{
+		"PORT": types.NumberValue(port), "HALF": types.NumberValue(half), "ON": types.BoolValue(true), "S": types.StringValue("x"),
+	})})
+	opts, known, err := readTLSOptions([]attr.Value{env})
+	if err != nil || !known || fmt.Sprint(opts.Config.TemplateEnv) != "map[HALF:0.5 ON:true PORT:8000 S:x]" {
+		t.Errorf("%v %v %v", opts.Config.TemplateEnv, known, err)
+	}
+	for text, want := range map[string]bool{"false": false, "0": false, "true": true, "1": true} {
+		opts, _, err := readTLSOptions([]attr.Value{object(map[string]attr.Value{"ssrf_protection": types.StringValue(text), "verify": types.StringValue(text)})})
+		if err != nil || opts.Config.SSRFProtection != want || opts.Verify != want {
+			t.Errorf("%q: %v %v %v", text, opts.Config.SSRFProtection, opts.Verify, err)
+		}
+	}
+	// Terraform refuses these for the data source's attributes too.
+	for _, bad := range []attr.Value{
+		object(map[string]attr.Value{"ssrf_protection": types.StringValue("False")}),
+		object(map[string]attr.Value{"template_env": plain(map[string]attr.Value{"L": types.ListValueMust(types.StringType, nil)})}),
+	} {
+		if _, _, err := readTLSOptions([]attr.Value{bad}); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func elemTypesOf(attrs map[string]attr.Value) map[string]attr.Type {
+	out := map[string]attr.Type{}
+	for k, v := range attrs {
+		out[k] = v.Type(context.Background())
+	}
+	return out
+}
+
+// TestWholeNumberArgumentsSayTheNumberGiven: a number that is not whole is
+// printed as given, every digit (8000.00000000001 printed to ten digits
+// read "got 8000"), as the attributes' message prints it.
+func TestWholeNumberArgumentsSayTheNumberGiven(t *testing.T) {
+	t.Parallel()
+	for _, f := range providerFunctions(t) {
+		if f.Name != "server_env" {
+			continue
+		}
+		for _, given := range []string{"8000.00000000001", "-0.000000000001", "65535.5"} {
+			v, _, _ := big.ParseFloat(given, 10, 512, big.ToNearestEven)
+			err := f.call([]attr.Value{types.StringValue("p"), types.StringValue("/c"), types.StringValue("0.0.0.0"), types.NumberValue(v), types.NumberValue(big.NewFloat(2))})
+			if err == nil || !strings.Contains(err.Text, "port must be a whole number, got "+given) {
+				t.Errorf("%s: %v", given, err)
+			}
+		}
+		return
+	}
+	t.Fatal("no server_env function")
 }

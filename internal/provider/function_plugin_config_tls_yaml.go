@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -29,7 +30,9 @@ func newPluginConfigTLSYAMLFunction() function.Function {
 		summary: "The gateway's config.yaml with mcp.tls and grpc.tls filled in for every plugin reached over TLS.",
 		description: "Returns content with a `tls:` block added to every external plugin the gateway reaches over TLS: `mcp.tls` for MCP at an https or wss URL without uds, " +
 			"`grpc.tls` for gRPC at a target. The blocks point at <cert_dir>/gateway/ as client_env and grpc_client_env do. Everything else is kept byte for byte: " +
-			"comments, order, quoting, anchors, Jinja2 templates, other plugins and settings. A file the gateway would refuse is an error naming its line and column.",
+			"comments, order, quoting, anchors, Jinja2 templates, other plugins and settings. A file the gateway would refuse is an error naming its line and column. " +
+			"The file is read as the data source mcptls_plugin_config reads it: every error is the data source's, word for word. " +
+			"Terraform functions cannot show warnings, so only the data source shows a file's warnings (a name missing from template_env, a plugin left out of tls_plugins and why): read the file with it too.",
 		params: []function.Parameter{
 			function.StringParameter{Name: "content", Description: "The gateway's plugin config.yaml, e.g. file(\"plugins/config.yaml\")."},
 			yamlCertDirParam,
@@ -37,7 +40,8 @@ func newPluginConfigTLSYAMLFunction() function.Function {
 		variadic: function.DynamicParameter{Name: "options", AllowNullValue: true, Description: "At most one object (or null), every attribute optional: " +
 			"verify (bool, default true) and check_hostname (bool, default true) for the mcp.tls blocks; " +
 			"existing_tls (\"error\" (default), \"keep\" or \"replace\"): what to do with a tls block a plugin already has that differs from mcptls's (a block equal to it is left alone); " +
-			"ssrf_protection (bool, default true) and template_env (map of strings) read the file as the data source mcptls_plugin_config does. " +
+			"ssrf_protection (bool, default true) and template_env (map of strings) read the file as the data source mcptls_plugin_config does, and convert as its attributes do " +
+			"(template_env = { PORT = 8000 } is \"8000\", ssrf_protection = \"false\" is false). " +
 			"Templates stay in the output as written; template_env only lets mcptls read the file. " +
 			"On OpenTofu (1.12.6) omit options or pass {}: it does not call a function with a literal null here and plans the result as unknown on every plan."},
 		ret: function.StringReturn{},
@@ -117,17 +121,17 @@ func readTLSOptions(elems []attr.Value) (yamlrender.Options, bool, error) {
 		}
 		switch name {
 		case "verify", "check_hostname", "ssrf_protection":
-			b, ok := a.(basetypes.BoolValue)
+			b, ok := asBool(a)
 			if !ok {
 				return fail("options.%s must be true or false, got %s", name, describe(a))
 			}
 			switch name {
 			case "verify":
-				opts.Verify = b.ValueBool()
+				opts.Verify = b
 			case "check_hostname":
-				opts.CheckHostname = b.ValueBool()
+				opts.CheckHostname = b
 			default:
-				opts.Config.SSRFProtection = b.ValueBool()
+				opts.Config.SSRFProtection = b
 			}
 		case "existing_tls":
 			s, ok := a.(basetypes.StringValue)
@@ -145,17 +149,56 @@ func readTLSOptions(elems []attr.Value) (yamlrender.Options, bool, error) {
 				if ev.IsUnknown() {
 					return opts, false, nil
 				}
-				s, ok := ev.(basetypes.StringValue)
-				if !ok || s.IsNull() {
-					return fail("options.template_env.%s must be a string (quote it), got %s", k, describe(ev))
+				s, ok := asString(ev)
+				if !ok {
+					return fail("options.template_env.%s must be a string, a number or a bool, got %s", k, describe(ev))
 				}
-				opts.Config.TemplateEnv[k] = s.ValueString()
+				opts.Config.TemplateEnv[k] = s
 			}
 		default:
 			return fail("options has no attribute %q: the options are %s", name, strings.Join(tlsOptionNames, ", "))
 		}
 	}
 	return opts, true, nil
+}
+
+// The options convert as Terraform converts the same values for the data
+// source mcptls_plugin_config's attributes, so one configuration reads alike
+// in both: template_env = { PORT = 8000 } is "8000" (a map(string) there),
+// ssrf_protection = "false" is false (a bool there).
+
+// asBool is Terraform's conversion to bool: true, false, or the strings
+// "true", "1", "false" and "0".
+func asBool(v attr.Value) (bool, bool) {
+	switch b := v.(type) {
+	case basetypes.BoolValue:
+		return b.ValueBool(), !b.IsNull()
+	case basetypes.StringValue:
+		switch b.ValueString() {
+		case "true", "1":
+			return true, true
+		case "false", "0":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// asString is Terraform's conversion to string: a string as is, a number in
+// decimal without an exponent (8000, 0.5), a bool as "true" or "false".
+func asString(v attr.Value) (string, bool) {
+	if v.IsNull() {
+		return "", false
+	}
+	switch s := v.(type) {
+	case basetypes.StringValue:
+		return s.ValueString(), true
+	case basetypes.NumberValue:
+		return s.ValueBigFloat().Text('f', -1), true
+	case basetypes.BoolValue:
+		return strconv.FormatBool(s.ValueBool()), true
+	}
+	return "", false
 }
 
 // attributes reads an object or a map.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -178,7 +179,10 @@ variable "env" {
 output "templated_map" { value = provider::mcptls::plugin_config_tls_yaml(%q, "/app/certs", { template_env = var.env }) }
 output "replaced" { value = provider::mcptls::plugin_config_tls_yaml(%q, "/app/certs", { existing_tls = "replace" }) }
 output "kept" { value = provider::mcptls::plugin_config_tls_yaml(%q, "/app/certs", { existing_tls = "keep" }) }
-output "private_ip" { value = provider::mcptls::plugin_config_tls_yaml("plugins: [{name: A, kind: external, grpc: {target: '10.0.0.5:50051'}}]", "/c", { ssrf_protection = false }) }`,
+output "private_ip" { value = provider::mcptls::plugin_config_tls_yaml("plugins: [{name: A, kind: external, grpc: {target: '10.0.0.5:50051'}}]", "/c", { ssrf_protection = false }) }
+output "converted" {
+  value = provider::mcptls::plugin_config_tls_yaml("plugins: [{name: A, kind: external, mcp: {proto: STREAMABLEHTTP, url: 'https://10.0.0.5:{{ env.PORT }}/mcp'}}]", "/c", { ssrf_protection = "false", template_env = { PORT = 8443 } })
+}`,
 					fixture, nullOptions, templated, templated, conflict, conflict),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("defaults", knownvalue.StringExact(want(yamlrender.DefaultOptions(), string(content)))),
@@ -190,6 +194,8 @@ output "private_ip" { value = provider::mcptls::plugin_config_tls_yaml("plugins:
 					statecheck.ExpectKnownOutputValue("kept", knownvalue.StringExact(conflict)),
 					statecheck.ExpectKnownOutputValue("private_ip", knownvalue.StringExact(
 						"plugins: [{name: A, kind: external, grpc: {target: '10.0.0.5:50051', tls: {certfile: /c/gateway/client.crt, keyfile: /c/gateway/client.key, ca_bundle: /c/gateway/ca.crt, verify: true}}}]")),
+					// As the data source converts template_env = { PORT = 8443 } and ssrf_protection = "false".
+					statecheck.ExpectKnownOutputValue("converted", knownvalue.StringRegexp(regexp.MustCompile(`^plugins: \[\{name: A, kind: external, mcp: \{proto: STREAMABLEHTTP, url: 'https://10.0.0.5:\{\{ env.PORT \}\}/mcp', tls: \{`))),
 				},
 			},
 			{Config: cfg(`"plugins:\n  - name: A\n    kind: external\n    grpc: {target: a:1, uds: /s}\n", "/c"`), ExpectError: argError("1", "content", "content: line 4, column 25: plugin \"A\": grpc has both `target` and `uds`")},
@@ -200,9 +206,9 @@ output "private_ip" { value = provider::mcptls::plugin_config_tls_yaml("plugins:
 			{Config: cfg(`"plugins: []", "{{ env.CERTS }}"`), ExpectError: argError("2", "cert_dir", "Jinja2 rendering")},
 			{Config: cfg(`"plugins: []", "/c", { existing_tls = "overwrite" }`), ExpectError: argError("3", "options", `options.existing_tls is "overwrite": use "error" (the default), "keep" or "replace"`)},
 			{Config: cfg(`"plugins: []", "/c", { check_hostnames = false }`), ExpectError: argError("3", "options", `options has no attribute "check_hostnames"`)},
-			{Config: cfg(`"plugins: []", "/c", { verify = "false" }`), ExpectError: argError("3", "options", "options.verify must be true or false, got a string")},
+			{Config: cfg(`"plugins: []", "/c", { verify = "no" }`), ExpectError: argError("3", "options", "options.verify must be true or false, got a string")},
 			{Config: cfg(`"plugins: []", "/c", "verify"`), ExpectError: argError("3", "options", "options must be an object such as { check_hostname = false }, got a string")},
-			{Config: cfg(`"plugins: []", "/c", { template_env = { PORT = 8443 } }`), ExpectError: argError("3", "options", "options.template_env.PORT must be a string")},
+			{Config: cfg(`"plugins: []", "/c", { template_env = { PORT = [8443] } }`), ExpectError: argError("3", "options", "options.template_env.PORT must be a string, a number or a bool, got a list")},
 			{Config: cfg(`"plugins: []", "/c", "replace"`), ExpectError: argError("3", "options", "options must be an object")},
 			{Config: cfg(`"plugins: []", "/c", {}, {}`), ExpectError: argError("4", "options", "give at most one options object, got 2")},
 			{

@@ -12,7 +12,10 @@ import (
 // certificate and trust, the host it dials, and what must happen.
 type grpcRow struct {
 	name, clientAuth, client, clientTrusts, host string
-	refusal                                      string // "" when the call must succeed
+	// server is the plugin certificate served ("grpc" when empty); target,
+	// when set, is dialled instead of host:port, with PORT the port.
+	server, target string
+	refusal        string // "" when the call must succeed
 }
 
 // grpcMatrix: mTLS between the gateway's gRPC client and a gRPC plugin server,
@@ -26,6 +29,13 @@ var grpcMatrix = []grpcRow{
 	{name: "client certificate from another CA", clientAuth: "require", client: "rogue", clientTrusts: "gw", host: "localhost", refusal: `UNAVAILABLE.*(Socket closed|handshake)`},
 	{name: "client trusting another CA", clientAuth: "require", client: "gw", clientTrusts: "rogue", host: "localhost", refusal: `certificate verify failed`},
 	{name: "target host outside the SANs", clientAuth: "require", client: "gw", clientTrusts: "gw", host: "127.0.0.1", refusal: `Peer name 127.0.0.1 is not in peer certificate`},
+	// grpc_target = "ipv4:///127.0.0.1:50051": the IP SAN serves that form.
+	{name: "ipv4:/// target", clientAuth: "require", client: "gw", clientTrusts: "gw", server: "grpcv4", target: "ipv4:///127.0.0.1:PORT"},
+	// Why mcptls refuses an address list: grpcio checks the whole list as one
+	// name, even against a certificate naming every address (the one server
+	// listens on 127.0.0.1 only, so the list names it twice).
+	{name: "ipv4: list of two addresses", clientAuth: "require", client: "gw", clientTrusts: "gw", server: "grpcv4", target: "ipv4:127.0.0.1:PORT,127.0.0.1:PORT",
+		refusal: `Peer name 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ is not in peer certificate`},
 }
 
 // TestAccPeers_grpc runs the matrix with grpcio (Debian's python3-grpcio, which
@@ -38,9 +48,13 @@ func TestAccPeers_grpc(t *testing.T) {
 	files := applyPeers(t)
 	var rows []map[string]any
 	for _, r := range grpcMatrix {
+		server := r.server
+		if server == "" {
+			server = "grpc"
+		}
 		row := map[string]any{
-			"name": r.name, "client_auth": r.clientAuth, "host": r.host,
-			"server_cert": files.cert("grpc"), "server_key": files.key("grpc"), "server_ca": files.ca("grpc"),
+			"name": r.name, "client_auth": r.clientAuth, "host": r.host, "target": r.target,
+			"server_cert": files.cert(server), "server_key": files.key(server), "server_ca": files.ca(server),
 			"client_ca": files.ca(r.clientTrusts),
 		}
 		if r.client != "" {

@@ -55,6 +55,22 @@ resource "mcptls_plugin_cert" "grpc" {
   key_algorithm      = "ECDSA"
 }
 
+resource "mcptls_plugin_cert" "grpcv4" {
+  name               = "GrpcV4"
+  grpc_target        = "ipv4:///127.0.0.1:50051"
+  ca_cert_pem        = mcptls_ca.ca.cert_pem
+  ca_private_key_pem = mcptls_ca.ca.private_key_pem
+  key_algorithm      = "ECDSA"
+}
+
+resource "mcptls_plugin_cert" "idn" {
+  name               = "Idn"
+  url                = "https://bücher.example/mcp"
+  ca_cert_pem        = mcptls_ca.ca.cert_pem
+  ca_private_key_pem = mcptls_ca.ca.private_key_pem
+  key_algorithm      = "ECDSA"
+}
+
 resource "mcptls_plugin_cert" "byip" {
   name               = "OPAPluginFilter"
   url                = "https://127.0.0.1:9000/mcp"
@@ -69,6 +85,7 @@ resource "mcptls_plugin_cert" "byip" {
 var peerResources = map[string]string{
 	"gw": "mcptls_gateway_cert.gw", "rogue": "mcptls_gateway_cert.rogue",
 	"byname": "mcptls_plugin_cert.byname", "byip": "mcptls_plugin_cert.byip", "grpc": "mcptls_plugin_cert.grpc",
+	"grpcv4": "mcptls_plugin_cert.grpcv4", "idn": "mcptls_plugin_cert.idn",
 }
 
 // peerFiles are the applied certificates written out as the guide's files.
@@ -131,6 +148,8 @@ var handshakeMatrix = []handshake{
 	{name: "by IP without IP SAN", server: "byname", client: "gw", host: "127.0.0.1", checkHostname: true, refusal: `(?i)IP address mismatch`},
 	{name: "by IP without IP SAN, check_hostname off", server: "byname", client: "gw", host: "127.0.0.1"},
 	{name: "by IP with the URL's IP SAN", server: "byip", client: "gw", host: "127.0.0.1", checkHostname: true},
+	// https://bücher.example/mcp: httpx sends the IDNA name, which is the SAN.
+	{name: "by the IDNA name of an internationalized URL host", server: "idn", client: "gw", host: "xn--bcher-kva.example", checkHostname: true},
 	{name: "no client certificate", server: "byname", host: "localhost", checkHostname: true, refusal: `(?i)certificate required|peer did not return a certificate|handshake failure`},
 	{name: "client certificate from another CA", server: "byname", client: "rogue", host: "localhost", checkHostname: true, refusal: `(?i)unknown ca|unable to get local issuer certificate`},
 	{name: "server certificate used as client certificate", server: "byname", client: "byip", host: "localhost", checkHostname: true, refusal: purposeRefusal},

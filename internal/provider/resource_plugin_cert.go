@@ -64,13 +64,14 @@ func NewPluginCertResource() resource.Resource {
 						Computed:            true,
 					},
 					"url": schema.StringAttribute{
-						MarkdownDescription: "The plugin's `mcp.url`: its host becomes a DNS or IP SAN, its port the default `server_port`, and the gateway's URL rules apply. " +
+						MarkdownDescription: "The plugin's `mcp.url`: its host becomes a DNS or IP SAN (an internationalized host in the IDNA form the gateway's client, httpx, connects to: `xn--…`), its port the default `server_port`, and the gateway's URL rules apply. " +
 							"Conflicts with `grpc_target`; see the [transports guide](../guides/transports.md).",
 						Optional:   true,
 						Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("grpc_target"))},
 					},
 					"grpc_target": schema.StringAttribute{
-						MarkdownDescription: "The plugin's `grpc.target` (`host:port`): its host becomes a DNS or IP SAN, its port the default `server_port`, and `server_env` renders `PLUGINS_GRPC_SERVER_*`. " +
+						MarkdownDescription: "The plugin's `grpc.target` (`host:port`, or grpcio's `dns:///host:port`, `ipv4:a.b.c.d:port`, `ipv4:///a.b.c.d:port`, `ipv6:[addr]:port`): its host becomes a DNS or IP SAN, its port the default `server_port`, and `server_env` renders `PLUGINS_GRPC_SERVER_*`. " +
+							"A list of several addresses is an error: grpcio checks the certificate against the whole list as one name. " +
 							"Conflicts with `url`; see the [transports guide](../guides/transports.md).",
 						Optional: true,
 					},
@@ -224,12 +225,6 @@ func (m *pluginModel) sans() (pki.SANs, diag.Diagnostics) {
 	if err != nil {
 		diags.AddAttributeError(at, "Invalid plugin endpoint", err.Error())
 		return pki.SANs{}, diags
-	}
-	// An ipv4:/ipv6: target lists addresses: each one is an IP SAN.
-	for i, h := range e.Hosts {
-		if i > 0 {
-			ips = append(ips, h)
-		}
 	}
 	sans, err := pki.PluginSANs(m.Name.ValueString(), e.Host(), dns, ips)
 	if err != nil { // validation has named the attribute already; this is a backstop

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
@@ -103,10 +104,20 @@ func (v WholeNumberValue) ValidateAttribute(_ context.Context, req xattr.Validat
 	if v.unit != "" {
 		what += " of " + v.unit
 	}
-	got := v.invalid.Text('g', -1)
+	got := numberText(v.invalid)
 	if v.invalid.IsInt() {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid whole number", fmt.Sprintf("%s is far too large, got %s: give %s.", req.Path, got, what))
 		return
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid whole number", fmt.Sprintf("%s must be %s, got %s.", req.Path, what, got))
+}
+
+// numberText prints a number as a user writes it: every digit, in decimal
+// (8000.00000000001, -0.000000000001), and with an exponent where decimal
+// would need more than 21 significant digits (1e+30).
+func numberText(f *big.Float) string {
+	if s := f.Text('f', -1); len(strings.TrimLeft(s, "-0.")) <= 21 {
+		return s
+	}
+	return f.Text('g', -1)
 }

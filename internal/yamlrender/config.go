@@ -106,6 +106,13 @@ type edit struct {
 	at       position // the plugin's entry in the file as written, for messages
 }
 
+// loopEdit is a place in a `{% for %}`'s body where a block would go, and
+// a plugin the same place belongs to that gets no block.
+type loopEdit struct {
+	offset int
+	plugin string
+}
+
 type editor struct {
 	t        *tree
 	reading  *pluginconfig.Reading
@@ -119,6 +126,7 @@ type editor struct {
 	tokens   token.Tokens
 	written  map[ast.Node]bool // mappings that get a tls block
 	expect   map[string]bool   // plugins whose tls block becomes mcptls's
+	noTLS    []loopEdit        // loop-body places of plugins that get no block
 }
 
 // original maps a position of the rendered text to the file as written.
@@ -156,11 +164,15 @@ func (e *editor) plan(file *pluginconfig.File) {
 			continue
 		}
 		p, ok := byName[scalar(e.t.resolve(nameEntry.Value))]
+		if ok && !p.NeedsServerCert() {
+			e.noTLSAt(p, m)
+		}
 		if !ok || !p.NeedsServerCert() {
 			continue
 		}
 		e.plugin(p, m, position{p.Line, p.Column})
 	}
+	e.checkLoops()
 	sort.SliceStable(e.problems, func(i, j int) bool {
 		a, b := e.problems[i], e.problems[j]
 		return a.Line < b.Line || (a.Line == b.Line && a.Column < b.Column)
@@ -230,6 +242,40 @@ func (e *editor) plugin(p pluginconfig.Plugin, m ast.Node, at position) {
 	}
 }
 
+// noTLSAt remembers where the block of an external plugin that gets none
+// would go when a loop writes it: a tls block put there for another plugin
+// of the loop would reach this one too.
+func (e *editor) noTLSAt(p pluginconfig.Plugin, m ast.Node) {
+	for _, key := range []string{"mcp", "grpc"} {
+		entry, _ := e.t.lookup(m, key)
+		if entry == nil || !p.External() {
+			continue
+		}
+		block := e.t.resolve(entry.Value)
+		if entries := own(block); len(entries) > 0 {
+			k := keyStart(entries[0])
+			if off, repeated, err := e.reading.LineEnd(e.lastLine(block), k.line, k.column); err == nil && repeated {
+				e.noTLS = append(e.noTLS, loopEdit{off, p.Name})
+			}
+		}
+	}
+}
+
+// checkLoops refuses a block in a loop's body that would reach a plugin of
+// the loop the gateway does not reach over TLS.
+func (e *editor) checkLoops() {
+	for _, ed := range e.edits {
+		for _, n := range e.noTLS {
+			if ed.from == n.offset && ed.to == n.offset {
+				e.problems = append(e.problems, &pluginconfig.Error{Line: ed.at.line, Column: ed.at.column, Msg: fmt.Sprintf(
+					"mcptls cannot add a tls block here: the `{%% for %%}` that writes this plugin also writes plugin %q, which the gateway reaches without TLS, and a block in the loop's body would reach both; "+
+						"write the block by hand under a condition (mcp_client_tls_yaml and grpc_client_tls_yaml render it)", n.plugin)})
+				break
+			}
+		}
+	}
+}
+
 // blockStep is how much deeper the file nests block under its key entry: 2
 // when that cannot be seen (block is anchored elsewhere, or flow).
 func blockStep(entry *ast.MappingValueNode, block ast.Node) int {
@@ -257,7 +303,21 @@ func (e *editor) insert(block ast.Node, want mapping, step int, at position) err
 	first := keyStart(entries[0])
 	var b strings.Builder
 	mapping{{"tls", want}}.block(&b, strings.Repeat(" ", first.column-1), strings.Repeat(" ", step), e.nl)
-	off, err := e.reading.InsertAfterLine(e.lastLine(block), first.line, first.column)
+	last := e.lastLine(block)
+	if off, repeated, err := e.reading.LineEnd(last, first.line, first.column); err == nil && repeated {
+		// A `{% for %}` writes the block: the tls block goes at the end of
+		// its last line in the loop's body, once for every plugin the loop
+		// writes (verify checks each of them reads it, and nothing else changed).
+		text := e.nl + strings.TrimSuffix(b.String(), e.nl)
+		for _, ed := range e.edits {
+			if ed.from == off && ed.to == off && ed.text == text {
+				return nil
+			}
+		}
+		e.edits = append(e.edits, edit{from: off, to: off, text: text, at: at})
+		return nil
+	}
+	off, err := e.reading.InsertAfterLine(last, first.line, first.column)
 	if err != nil {
 		return fmt.Errorf("the end of the block: %w", err)
 	}

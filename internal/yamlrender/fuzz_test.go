@@ -21,6 +21,7 @@ func FuzzAddTLS(f *testing.F) {
 		"x: &m {proto: STREAMABLEHTTP, url: \"https://m.example.com/mcp\"}\nplugins:\n- {name: A, kind: external, mcp: *m}\n- name: B\n  kind: external\n  mcp:\n    <<: *m\n    tls:\n",
 		"plugins:\r\n  - name: G\r\n    kind: external\r\n    grpc:\r\n      target: g.example.com:1\r\n      tls: {verify: false}",
 		"plugins:\n  - name: T\n    kind: external\n    mcp: {proto: SSE, url: \"wss://{{ env.H }}/m\"}\n",
+		"plugins:\n{%- for n in [\"a\", \"b\"] %}\n  - name: {{ n }}\n    kind: external\n    mcp:\n      proto: STREAMABLEHTTP\n      url: https://{{ n }}.example.com/mcp\n{%- endfor %}\n",
 	} {
 		f.Add(seed, false)
 		f.Add(seed, true)

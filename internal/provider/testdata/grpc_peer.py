@@ -42,7 +42,8 @@ def call(row, port):
     if row.get("client_cert"):
         key, cert = read(row["client_key"]), read(row["client_cert"])
     creds = grpc.ssl_channel_credentials(root_certificates=read(row["client_ca"]), private_key=key, certificate_chain=cert)
-    with grpc.secure_channel("%s:%d" % (row["host"], port), creds) as channel:
+    target = row.get("target") or "%s:PORT" % row["host"]
+    with grpc.secure_channel(target.replace("PORT", str(port)), creds) as channel:
         echo = channel.unary_unary("/%s/%s" % (SERVICE, METHOD))
         return echo(b"ping", timeout=5, wait_for_ready=False)
 
