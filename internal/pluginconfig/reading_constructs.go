@@ -83,7 +83,7 @@ func controlBlocks(tags []templateTag) []controlBlock {
 	var stack []controlBlock
 	for _, t := range tags {
 		switch {
-		case blockOpeners[t.name] && !(t.name == "set" && t.assign):
+		case blockOpeners[t.name] && (t.name != "set" || !t.assign):
 			stack = append(stack, controlBlock{tag: t, branches: [][2]int{{t.end, -1}}})
 		case len(stack) == 0:
 		case t.name == "elif" || t.name == "else" || t.name == "pluralize":

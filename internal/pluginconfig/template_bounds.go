@@ -29,12 +29,12 @@ const (
 
 // sizeOf is the cost of v counted through nested lists and dicts as often
 // as each is reached (what printing or flattening it costs), stopping once
-// it passes limit; deep is true when v nests deeper than maxValueDepth.
-func sizeOf(v *exec.Value, limit int) (size int, deep bool) {
+// it passes maxValueSize; deep is true when v nests deeper than maxValueDepth.
+func sizeOf(v *exec.Value) (size int, deep bool) {
 	if v == nil {
 		return 0, false
 	}
-	s := sizer{limit: limit}
+	s := sizer{limit: maxValueSize}
 	s.walk(v.Val, 0)
 	return s.n, s.deep
 }
@@ -133,7 +133,7 @@ func (st *renderState) charge(n int) *exec.Value {
 // and maxValueDepth deep, its cost charged.
 func (st *renderState) admit(what string, values ...*exec.Value) *exec.Value {
 	for _, v := range values {
-		n, deep := sizeOf(v, maxValueSize)
+		n, deep := sizeOf(v)
 		if deep {
 			return exec.AsValue(st.limit(fmt.Sprintf("%s is given lists nested more than %d deep; mcptls stops here (the gateway's Jinja2 stops at Python's recursion limit)", what, maxValueDepth)))
 		}
@@ -191,7 +191,7 @@ func (st *renderState) made(what string, out *exec.Value) *exec.Value {
 	if out == nil || out.IsError() {
 		return out
 	}
-	n, deep := sizeOf(out, maxValueSize)
+	n, deep := sizeOf(out)
 	if deep {
 		return exec.AsValue(st.limit(fmt.Sprintf("%s builds lists nested more than %d deep; mcptls stops here", what, maxValueDepth)))
 	}
@@ -311,7 +311,7 @@ var filterEstimates = map[string]func(in *exec.Value, params *exec.VarArgs) int{
 		return replaceEstimate(pyStr(in), strLen(param(params, 0, "old")), pyStr(orEmpty(param(params, 0, "old"))), strLen(param(params, 1, "new")))
 	},
 	"join": func(in *exec.Value, params *exec.VarArgs) int {
-		n, _ := sizeOf(in, maxValueSize)
+		n, _ := sizeOf(in)
 		items := 0
 		if in.IsList() || in.IsDict() {
 			items = in.Len()
@@ -331,11 +331,11 @@ var filterEstimates = map[string]func(in *exec.Value, params *exec.VarArgs) int{
 		return 6*len(s) + (countByte(s, ' ')+1)*extra
 	},
 	"batch": func(in *exec.Value, params *exec.VarArgs) int {
-		n, _ := sizeOf(in, maxValueSize)
+		n, _ := sizeOf(in)
 		return n + 2*itemCost*max(0, intParam(params, 0, "linecount", 1))
 	},
 	"slice": func(in *exec.Value, params *exec.VarArgs) int {
-		n, _ := sizeOf(in, maxValueSize)
+		n, _ := sizeOf(in)
 		return n + 2*itemCost*max(0, intParam(params, 0, "slices", 1))
 	},
 	"list": func(in *exec.Value, _ *exec.VarArgs) int {

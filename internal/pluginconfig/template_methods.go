@@ -77,7 +77,11 @@ func methodCall(n *nodes.Call) {
 	if p := n.Parent.Position(); p != nil {
 		at = p
 	}
-	n.Parent = call(at, "__mcptls_receiver", n.Parent.(nodes.Expression), &nodes.String{Location: synthetic(at, ""), Val: name})
+	recv, ok := n.Parent.(nodes.Expression)
+	if !ok {
+		return
+	}
+	n.Parent = call(at, "__mcptls_receiver", recv, &nodes.String{Location: synthetic(at, ""), Val: name})
 }
 
 // methods is the method sets of one render.
@@ -179,7 +183,7 @@ var methodEstimates = map[string]func(self *exec.Value, args *exec.VarArgs) int{
 		if it == nil {
 			return 0
 		}
-		n, _ := sizeOf(it, maxValueSize)
+		n, _ := sizeOf(it)
 		items := 0
 		if it.IsList() || it.IsDict() {
 			items = it.Len()

@@ -1,6 +1,7 @@
 package pluginconfig
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,8 +29,8 @@ func TestMappingsWithTooManyKeys(t *testing.T) {
 		{"in a sequence item", "plugins: []\nbig:\n  - " + strings.TrimPrefix(keys(maxMappingKeys+1, "    ", " 1\n"), "    "), maxMappingKeys + 3, 5},
 	} {
 		_, err := loadYAML([]byte(c.text))
-		e, ok := err.(*Error)
-		if !ok || !strings.Contains(e.Msg, "a mapping with more than 10000 keys") || e.Line != c.line || c.col > 0 && e.Column != c.col {
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Msg, "a mapping with more than 10000 keys") || e.Line != c.line || c.col > 0 && e.Column != c.col {
 			t.Errorf("%s: %v", c.name, err)
 		}
 	}
