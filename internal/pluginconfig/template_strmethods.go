@@ -28,9 +28,9 @@ var pyStrMethods = map[string]exec.Method[string]{
 	"rindex":     finder(true, true),
 	"partition":  partitioner(false),
 	"rpartition": partitioner(true),
-	"ljust":      justifier(func(s, pad string) string { return s + pad }),
-	"rjust":      justifier(func(s, pad string) string { return pad + s }),
-	"center":     pyCenterMethod,
+	"ljust":      padder(justify(func(s, pad string) string { return s + pad })),
+	"rjust":      padder(justify(func(s, pad string) string { return pad + s })),
+	"center":     padder(pyCenter),
 	"startswith": affix(strings.HasPrefix),
 	"endswith":   affix(strings.HasSuffix),
 }
@@ -277,7 +277,8 @@ func fillArg(a *exec.VarArgs) (string, error) {
 	return fill, nil
 }
 
-func justifier(join func(s, pad string) string) exec.Method[string] {
+// padder is ljust, rjust and center: a width and a fill character, then pad.
+func padder(pad func(s string, width int, fill string) string) exec.Method[string] {
 	return func(s string, _ *exec.Value, a *exec.VarArgs) (any, error) {
 		width, err := intArg(a, 0, "width", 0)
 		if err != nil {
@@ -287,24 +288,19 @@ func justifier(join func(s, pad string) string) exec.Method[string] {
 		if err != nil {
 			return nil, err
 		}
-		n := utf8.RuneCountInString(s)
-		if width <= n {
-			return s, nil
-		}
-		return join(s, strings.Repeat(fill, width-n)), nil
+		return pad(s, width, fill), nil
 	}
 }
 
-func pyCenterMethod(s string, _ *exec.Value, a *exec.VarArgs) (any, error) {
-	width, err := intArg(a, 0, "width", 0)
-	if err != nil {
-		return nil, err
+// justify pads s to width characters on the side join puts the padding.
+func justify(join func(s, pad string) string) func(s string, width int, fill string) string {
+	return func(s string, width int, fill string) string {
+		n := utf8.RuneCountInString(s)
+		if width <= n {
+			return s
+		}
+		return join(s, strings.Repeat(fill, width-n))
 	}
-	fill, err := fillArg(a)
-	if err != nil {
-		return nil, err
-	}
-	return pyCenter(s, width, fill), nil
 }
 
 func affix(has func(s, affix string) bool) exec.Method[string] {
